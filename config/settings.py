@@ -1,0 +1,45 @@
+"""Settings from ROLLOUT_* environment variables, read once through `get_settings()`."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config import PROJECT_ROOT
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may change; the defaults run the embedded setup."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLLOUT_", extra="ignore")
+
+    home: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Where generated files go: database, Prefect's home, outputs.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the engine's database; default a SQLite file under home.",
+    )
+    time_zone: str = "Asia/Ho_Chi_Minh"
+    batch_size: int = Field(default=500, gt=0, description="Units per Prefect task run.")
+    actor: str | None = Field(
+        default=None, description="Who is recorded in the audit log; default the login name."
+    )
+
+    @property
+    def engine_url(self) -> str:
+        """The database URL actually used."""
+        return self.database_url or f"sqlite:///{self.home / 'rollout.db'}"
+
+    @property
+    def prefect_home(self) -> Path:
+        """Prefect's own home (its database lives here, apart from the engine's)."""
+        return self.home / "prefect"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use."""
+    return Settings()

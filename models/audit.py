@@ -1,0 +1,87 @@
+"""The audit trail: events chained by sha256 so a changed, deleted or inserted row shows."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from models.tables import AuditEvent
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class Change:
+    """A change of state waiting to be appended to the audit trail."""
+
+    action: str
+    subject: str
+    payload: dict = field(default_factory=dict)
+    programme_code: str | None = None
+
+
+def canonical_json(value: object) -> str:
+    """JSON with sorted keys and ISO dates, so the same content always hashes the same."""
+
+    def default(o: object) -> str:
+        if isinstance(o, date | datetime):
+            return o.isoformat()
+        raise TypeError(f"cannot put {type(o).__name__} in an audit payload")
+
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=default)
+
+
+def event_hash(
+    prev_hash: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    programme_code: str | None,
+    subject: str,
+    payload: str,
+) -> str:
+    """The sha256 of an event's content and the hash of the event before it."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    body = canonical_json(
+        [seq, at.isoformat(), actor, action, programme_code, subject, payload, prev_hash]
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append_changes(session: Session, changes: list[Change], actor: str, at: datetime) -> int:
+    """Append `changes` to the chain inside the caller's (write-locked) transaction."""
+    if not changes:
+        return 0
+    at = at.astimezone(UTC)
+    head = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (head[0], head[1]) if head else (0, GENESIS)
+    rows = []
+    for change in changes:
+        seq += 1
+        payload = canonical_json(change.payload)
+        digest = event_hash(
+            prev, seq, at, actor, change.action, change.programme_code, change.subject, payload
+        )
+        rows.append(
+            {
+                "seq": seq,
+                "at": at,
+                "actor": actor,
+                "action": change.action,
+                "programme_code": change.programme_code,
+                "subject": change.subject,
+                "payload": payload,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEvent), rows)
+    return len(rows)

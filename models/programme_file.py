@@ -1,0 +1,295 @@
+"""Programme files (YAML): parsing and validation, every problem named by line and field."""
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
+
+from config import CONFIG_DIR
+from models.calendar import WorkingCalendar
+from models.planning import PHASES, PhaseStep
+from models.problems import InputError, Problem
+from models.roster import UnitRecord, load_roster
+
+PhaseCode = Literal["survey", "training", "self_assessment", "action_plan", "reporting"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CoordinatorIn(_Strict):
+    agency: str = Field(min_length=1)
+    office: str | None = None
+    contact: str | None = None
+    email: EmailStr | None = None
+    phone: str | None = None
+
+
+class WaveIn(_Strict):
+    name: str = Field(min_length=1)
+    start: date
+    units: list[str] = Field(min_length=1)
+
+
+class PhaseIn(_Strict):
+    duration_days: int | None = Field(default=None, gt=0)
+    gap_days: int | None = Field(default=None, ge=0)
+
+
+class DayIn(_Strict):
+    date: date
+    reason: str = Field(min_length=1)
+
+
+class CalendarIn(_Strict):
+    days_off: list[DayIn] = []
+    working_days: list[DayIn] = []
+
+
+class ProgrammeIn(_Strict):
+    code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    title: str = Field(min_length=1)
+    legal_basis: str = Field(min_length=1)
+    coordinator: CoordinatorIn
+    time_zone: str = "Asia/Ho_Chi_Minh"
+    roster: str = Field(min_length=1)
+    waves: list[WaveIn] = Field(min_length=1)
+    phases: dict[PhaseCode, PhaseIn] = {}
+    due_soon_days: int | None = Field(default=None, ge=0)
+    calendar: CalendarIn = CalendarIn()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; e.g. Asia/Ho_Chi_Minh") from exc
+        return value
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    """A validated wave."""
+
+    name: str
+    start: date
+    units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    """A validated programme with its roster: everything `rollout init` stores."""
+
+    code: str
+    title: str
+    legal_basis: str
+    coordinator: dict[str, Any]
+    time_zone: str
+    waves: tuple[WaveSpec, ...]
+    steps: tuple[PhaseStep, ...]
+    due_soon_days: int
+    days_off: dict[date, str]
+    working_days: dict[date, str]
+    units: tuple[UnitRecord, ...]
+    source_file: str
+    roster_file: str
+    wave_of: dict[str, str] = field(default_factory=dict)
+
+    def calendar(self) -> WorkingCalendar:
+        """The programme's working-day calendar."""
+        return WorkingCalendar(self.days_off, self.working_days)
+
+
+def phase_defaults() -> tuple[tuple[PhaseStep, ...], int, dict[str, dict[str, str]]]:
+    """The shipped phase plan (config/phases.yaml): steps, due-soon days, and phase names."""
+    data = yaml.safe_load((CONFIG_DIR / "phases.yaml").read_text(encoding="utf-8"))
+    steps = tuple(
+        PhaseStep(p["code"], int(p["duration_days"]), int(p["gap_days"])) for p in data["phases"]
+    )
+    if tuple(s.phase for s in steps) != PHASES:
+        raise RuntimeError("config/phases.yaml must list the five phases in order")
+    names = {p["code"]: {"vi": p["name_vi"], "en": p["name_en"]} for p in data["phases"]}
+    return steps, int(data["due_soon_days"]), names
+
+
+# -- YAML with line numbers ----------------------------------------------------------------------
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Map each path of keys and indexes in a YAML document to its 1-based line."""
+    out = {} if out is None else out
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            out[child] = key.start_mark.line + 1
+            _line_map(value, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_map(item, (*path, i), out)
+    return out
+
+
+def _line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if tuple(loc[:n]) in lines:
+            return lines[tuple(loc[:n])]
+    return None
+
+
+def _field_name(loc: tuple) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(document)"
+
+
+def _message(error: dict) -> str:
+    kind, given = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key; check its spelling against the README's programme file reference"
+    if kind == "missing":
+        return "required; add it"
+    if kind.startswith("date"):
+        return f"{given!r} is not a date; write YYYY-MM-DD, e.g. 2023-03-06"
+    if kind == "greater_than":
+        return f"{given!r} must be a whole number of working days, at least 1"
+    if kind == "greater_than_equal":
+        return f"{given!r} must not be negative"
+    if kind.startswith("int"):
+        return f"{given!r} is not a whole number"
+    if kind == "literal_error":
+        return f"{given!r} is not a phase; use one of {', '.join(PHASES)}"
+    if kind == "string_pattern_mismatch":
+        return f"{given!r}: use letters, digits, '.', '_' or '-' (at most 64)"
+    if kind == "value_error" and "email" in error["msg"]:
+        return f"{given!r} is not an e-mail address"
+    if kind == "too_short":
+        return "must not be empty"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+def load_programme(path: Path) -> ProgrammeSpec:
+    """Read and validate a programme file and its roster; InputError lists every problem."""
+    source = str(path)
+    if not path.is_file():
+        raise InputError([Problem(source, None, None, "programme file not found")])
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text)
+        data = _nfc(yaml.safe_load(text))
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(source, None, None, "not UTF-8; save it as UTF-8")]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError(
+            [Problem(source, line, None, f"malformed YAML: {reason}; check indentation and ':'")]
+        ) from exc
+    if not isinstance(data, dict):
+        raise InputError([Problem(source, 1, None, "a programme file is a mapping of keys")])
+    lines = _line_map(node)
+    try:
+        spec_in = ProgrammeIn.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(
+            [
+                Problem(source, _line_of(lines, e["loc"]), _field_name(e["loc"]), _message(e))
+                for e in exc.errors()
+            ]
+        ) from exc
+
+    problems: list[Problem] = []
+
+    def bad(loc: tuple, message: str) -> None:
+        problems.append(Problem(source, _line_of(lines, loc), _field_name(loc), message))
+
+    roster_path = (path.parent / spec_in.roster).resolve()
+    units: list[UnitRecord] = []
+    try:
+        units = load_roster(roster_path)
+    except InputError as exc:
+        problems.extend(exc.problems)
+
+    days_off = {d.date: d.reason for d in spec_in.calendar.days_off}
+    working = {d.date: d.reason for d in spec_in.calendar.working_days}
+    for i, d in enumerate(spec_in.calendar.working_days):
+        if d.date in days_off:
+            bad(
+                ("calendar", "working_days", i, "date"),
+                f"{d.date} is also listed under days_off; keep it in one list",
+            )
+            working.pop(d.date, None)
+    calendar = WorkingCalendar(days_off, working)
+
+    known = {u.code for u in units}
+    wave_of: dict[str, str] = {}
+    names: set[str] = set()
+    for w, wave in enumerate(spec_in.waves):
+        if wave.name in names:
+            bad(("waves", w, "name"), f"a second wave named {wave.name!r}; wave names are unique")
+        names.add(wave.name)
+        if not calendar.is_working_day(wave.start):
+            bad(
+                ("waves", w, "start"),
+                f"{wave.start} is not a working day ({calendar.why_not_working(wave.start)}); "
+                f"the next working day is {calendar.next_working_day(wave.start)}",
+            )
+        for u, code in enumerate(wave.units):
+            if units and code not in known:
+                bad(
+                    ("waves", w, "units", u),
+                    f"unknown unit {code!r}; it is not in the roster {spec_in.roster}",
+                )
+            elif code in wave_of:
+                bad(("waves", w, "units", u), f"unit {code!r} is already in wave {wave_of[code]!r}")
+            else:
+                wave_of[code] = wave.name
+    if problems:
+        raise InputError(problems)
+
+    steps, due_soon, _ = phase_defaults()
+    steps = tuple(
+        PhaseStep(
+            s.phase,
+            (spec_in.phases.get(s.phase) or PhaseIn()).duration_days or s.duration_days,
+            _first_set((spec_in.phases.get(s.phase) or PhaseIn()).gap_days, s.gap_days),
+        )
+        for s in steps
+    )
+    return ProgrammeSpec(
+        code=spec_in.code,
+        title=spec_in.title,
+        legal_basis=spec_in.legal_basis,
+        coordinator=spec_in.coordinator.model_dump(exclude_none=True),
+        time_zone=spec_in.time_zone,
+        waves=tuple(WaveSpec(w.name, w.start, tuple(w.units)) for w in spec_in.waves),
+        steps=steps,
+        due_soon_days=_first_set(spec_in.due_soon_days, due_soon),
+        days_off=days_off,
+        working_days=working,
+        units=tuple(units),
+        source_file=source,
+        roster_file=str(roster_path),
+        wave_of=wave_of,
+    )
+
+
+def _first_set(value: int | None, default: int) -> int:
+    return default if value is None else value

@@ -1,0 +1,91 @@
+"""SQLModel tables: programme, calendar override, wave, unit, phase run, audit event."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Programme(SQLModel, table=True):
+    """A deployment programme (kế hoạch triển khai), identified by its code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=64)
+    title: str
+    legal_basis: str
+    coordinator: dict = Field(sa_column=Column(JSON, nullable=False))
+    time_zone: str = Field(max_length=64)
+    phase_plan: list = Field(sa_column=Column(JSON, nullable=False))
+    due_soon_days: int
+    source_file: str
+
+
+class CalendarOverride(SQLModel, table=True):
+    """A programme's own day off or extra working day, with its reason."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    day: date
+    working: bool
+    reason: str
+
+
+class Wave(SQLModel, table=True):
+    """A wave (đợt) of units that start the five phases together."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    name: str = Field(max_length=200)
+    position: int
+    start: date
+
+
+class Unit(SQLModel, table=True):
+    """A people's committee in a programme's roster; units outside every wave are parents only."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    code: str = Field(max_length=64, index=True)
+    name: str
+    level: str = Field(max_length=20)
+    parent_code: str | None = Field(default=None, max_length=64)
+    email: str | None = None
+    successor_code: str | None = Field(default=None, max_length=64)
+    merged_on: date | None = None
+    wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
+    in_roster: bool = True
+
+
+class PhaseRun(SQLModel, table=True):
+    """One unit in one phase: baseline and forecast windows, actual dates, status."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "phase"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    phase: str = Field(max_length=32)
+    seq: int
+    baseline_start: date
+    baseline_due: date
+    forecast_start: date
+    forecast_due: date
+    actual_start: date | None = None
+    actual_done: date | None = None
+    status: str = Field(default="planned", max_length=20)
+
+
+class AuditEvent(SQLModel, table=True):
+    """An append-only record of a change of state, chained to the previous one by sha256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    at: datetime
+    actor: str
+    action: str = Field(max_length=64, index=True)
+    programme_code: str | None = Field(default=None, max_length=64, index=True)
+    subject: str
+    payload: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
