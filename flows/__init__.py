@@ -1,0 +1,1 @@
+"""Prefect flows that sequence the tasks, and the `rollout` command line."""

@@ -1,0 +1,199 @@
+"""The `rollout` command line. Read-only commands never import Prefect."""
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from config.settings import get_settings
+from models.database import SchemaMissingError, make_engine, read_session
+from models.problems import InputError, NotFoundError
+
+app = typer.Typer(
+    help="rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+AS_OF_HELP = "Date to act or report as of (YYYY-MM-DD); default today in the programme's zone."
+PROGRAMME_HELP = "Programme code; may be left out when only one programme is loaded."
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo(get_settings().time_zone)).date()
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn the errors a user can fix into one clear message and a non-zero exit."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except NotFoundError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SchemaMissingError:
+        err.print(
+            "[bold red]error:[/] no programme loaded yet in "
+            f"{get_settings().engine_url}; run `rollout init PROGRAMME.yaml` first"
+        )
+        raise typer.Exit(1) from None
+    except OperationalError as exc:
+        err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}")
+        raise typer.Exit(1) from None
+
+
+def _run_flow(flow_call):
+    """Run a flow with this project's Prefect settings (imported only here)."""
+    from flows.prefect_setup import configure_prefect, flow_settings
+
+    configure_prefect(get_settings())
+    with flow_settings():
+        return flow_call()
+
+
+@app.command()
+def init(
+    programme_file: Path = typer.Argument(..., help="Programme file (YAML)."),
+    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+) -> None:
+    """Load (or reload) a programme and its roster, then plan every unit."""
+    from models.programme_file import load_programme
+
+    with _user_errors():
+        spec = load_programme(programme_file)  # fail in a second, before Prefect starts
+        day = as_of.date() if as_of else _today()
+        err.print(
+            f"Loaded {spec.code}: {len(spec.units)} units, {len(spec.waves)} waves; planning…"
+        )
+
+        def call():
+            from flows.plan import init_programme
+
+            return init_programme(str(programme_file.resolve()), day)
+
+        result = _run_flow(call)
+    stored, planned = result["stored"], result["planned"]
+    out.print(
+        f"{stored['programme']}: {stored['added']} units added, {stored['updated']} updated, "
+        f"{stored['removed']} removed; {planned['planned']} planned, "
+        f"{planned['replanned']} replanned, {planned['unchanged']} unchanged."
+    )
+
+
+@app.command()
+def plan(
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    rebaseline: bool = typer.Option(
+        False, help="Make the current forecast the new baseline (audited)."
+    ),
+) -> None:
+    """Plan (or replan) the units of a loaded programme; the first plan stays the baseline."""
+    with _user_errors():
+        code = _programme_code(programme)
+        day = as_of.date() if as_of else _today()
+
+        def call():
+            from flows.plan import plan_programme
+
+            return plan_programme(code, day, rebaseline=rebaseline)
+
+        counts = _run_flow(call)
+    out.print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({code}).")
+
+
+def _programme_code(code: str | None) -> str:
+    from models.schedule import get_programme
+
+    with read_session(make_engine(get_settings().engine_url)) as session:
+        return get_programme(session, code).code
+
+
+@app.command()
+def status(
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    unit: str | None = typer.Option(None, help="Only this unit (its code)."),
+    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    output: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+) -> None:
+    """Every unit's phases with status, dates and slippage as of a date."""
+    from flows.terminal import status_table
+    from models.status import status_rows
+
+    day = as_of.date() if as_of else _today()
+    with _user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
+        rows = status_rows(session, day, programme, unit)
+    if output is Format.json:
+        json.dump([r.as_dict() for r in rows], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif output is Format.csv:
+        dicts = [r.as_dict() for r in rows]
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(dicts[0]) if dicts else ["unit"])
+        writer.writeheader()
+        writer.writerows(dicts)
+    else:
+        out.print(status_table(rows, day))
+
+
+@app.command()
+def show(
+    unit: str = typer.Argument(..., help="Unit code."),
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+) -> None:
+    """One unit's five phase windows as a small Gantt chart."""
+    from flows.terminal import gantt
+    from models.status import status_rows
+
+    day = as_of.date() if as_of else _today()
+    with _user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
+        rows = status_rows(session, day, programme, unit)
+    out.print(gantt(rows, day, width=max(20, min(80, out.width - 56))))
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (init and plan do this by themselves)."""
+    from models.database import migrate as upgrade
+
+    with _user_errors():
+        upgrade(make_engine(get_settings().engine_url))
+    out.print(f"Schema up to date: {get_settings().engine_url}")
+
+
+@app.command("prefect-server")
+def prefect_server() -> None:
+    """Run a Prefect server with this project's settings, so commands skip starting one."""
+    import os
+
+    from flows.prefect_setup import configure_prefect
+
+    configure_prefect(get_settings())
+    err.print("In other terminals: export PREFECT_API_URL=http://127.0.0.1:4200/api")
+    os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start"])
+
+
+def main() -> None:
+    """Entry point of the `rollout` console script."""
+    app()

@@ -1,0 +1,41 @@
+"""What keeps Prefect quiet, offline-safe and inside var/; applied before Prefect is imported."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from config.settings import Settings
+
+
+def prefect_environment(settings: Settings) -> dict[str, str]:
+    """Prefect's settings for this project; a variable already set in the environment wins."""
+    return {
+        "PREFECT_HOME": str(settings.prefect_home),
+        # No usage data, and no errors logged for failing to send it offline.
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # The embedded server records task runs and events in batches, not one by one.
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "100",
+        "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE": "100",
+        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE": "200",
+        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_READ_BATCH_SIZE": "200",
+        # The embedded server takes 10-16 s to start here; give a loaded machine room.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+
+
+def configure_prefect(settings: Settings) -> None:
+    """Set Prefect's environment for this process (and the embedded server it starts)."""
+    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    for key, value in prefect_environment(settings).items():
+        os.environ.setdefault(key, value)
+
+
+@contextmanager
+def flow_settings() -> Iterator[None]:
+    """Flow-run settings of this project: no heartbeats (they round each run up to 1 s)."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

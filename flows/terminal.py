@@ -1,0 +1,88 @@
+"""Rich renderings for the terminal: the status table and a unit's Gantt chart."""
+
+from collections import Counter
+from datetime import date
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from models.status import StatusRow
+
+STATUS_STYLE = {
+    "not_started": "dim",
+    "open": "cyan",
+    "due_soon": "yellow",
+    "overdue": "bold red",
+    "done": "green",
+}
+
+
+def _d(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def status_table(rows: list[StatusRow], as_of: date) -> Group:
+    """A table of phase runs with a count per status underneath."""
+    table = Table(title=f"Status as of {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False)
+    # Baseline and done columns only when they say something, so 80 columns suffice.
+    show_baseline = any(r.slip_days for r in rows)
+    show_done = any(r.actual_done for r in rows)
+    columns = {
+        "unit": lambda r: r.unit,
+        "phase": lambda r: r.phase,
+        "status": lambda r: Text(r.status, style=STATUS_STYLE[r.status]),
+        "start": lambda r: _d(r.start),
+        "due": lambda r: _d(r.due),
+        "baseline": (lambda r: _d(r.baseline_due)) if show_baseline else None,
+        "slip": lambda r: f"{r.slip_days:+d}" if r.slip_days else "0",
+        "done": (lambda r: _d(r.actual_done)) if show_done else None,
+    }
+    cells = {name: cell for name, cell in columns.items() if cell}
+    for name in cells:
+        table.add_column(name, justify="right" if name == "slip" else "left", no_wrap=True)
+    for r in rows:
+        table.add_row(*(cell(r) for cell in cells.values()))
+    counts = Counter(r.status for r in rows)
+    summary = Text(f"{len({r.unit for r in rows})} units, {len(rows)} phase runs: ")
+    for i, status in enumerate(STATUS_STYLE):
+        summary.append(f"{', ' if i else ''}{counts.get(status, 0)} {status}", STATUS_STYLE[status])
+    return Group(table, summary)
+
+
+def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
+    """A unit's phases as bars on one time axis: baseline ░, forecast █, today │."""
+    first = min(min(r.start, r.baseline_start) for r in rows)
+    last = max(max(r.due, r.baseline_due) for r in rows)
+    span = max((last - first).days, 1)
+
+    def col(day: date) -> int:
+        return round((day - first).days / span * (width - 1))
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=f"{rows[0].unit} · {rows[0].unit_name} · {rows[0].wave}",
+        caption=f"░ baseline  █ forecast  │ {_d(as_of)}",
+    )
+    for name in ("phase", "due", "status", "slip", f"{_d(first)} … {_d(last)}"):
+        table.add_column(name, no_wrap=True)
+    for r in rows:
+        cells = [" "] * width
+        for i in range(col(r.baseline_start), col(r.baseline_due) + 1):
+            cells[i] = "░"
+        for i in range(col(r.start), col(r.due) + 1):
+            cells[i] = "█"
+        bar = Text("".join(cells), style=STATUS_STYLE[r.status])
+        if first <= as_of <= last:
+            bar.stylize("bold magenta", col(as_of), col(as_of) + 1)
+            bar = Text.assemble(bar[: col(as_of)], Text("│", "bold magenta"), bar[col(as_of) + 1 :])
+        table.add_row(
+            r.phase,
+            _d(r.due),
+            Text(r.status, style=STATUS_STYLE[r.status]),
+            f"{r.slip_days:+d}" if r.slip_days else "0",
+            bar,
+        )
+    return Group(table)

@@ -1,0 +1,71 @@
+"""Tasks that plan a programme's units in batches and publish the plan."""
+
+from datetime import date, datetime
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from config.settings import get_settings
+from models.audit import Change, append_changes
+from models.database import read_session, write_session
+from models.schedule import get_programme, plan_units, unit_batches
+from models.status import wave_phase_summary
+from tasks.rendering import render_text
+from tasks.resources import actor, database
+
+
+@task(name="find-unit-batches", cache_policy=NO_CACHE)
+def find_unit_batches(programme_code: str) -> list[list[int]]:
+    """Split the programme's units that are in a wave into batches of ROLLOUT_BATCH_SIZE."""
+    with read_session(database()) as session:
+        programme = get_programme(session, programme_code)
+        return unit_batches(session, programme, get_settings().batch_size)
+
+
+@task(
+    name="plan-batch",
+    task_run_name="plan-{programme_code}-batch-{index}",
+    cache_policy=NO_CACHE,
+)
+def plan_batch(
+    programme_code: str, index: int, unit_ids: list[int], recorded_at: datetime, rebaseline: bool
+) -> dict[str, int]:
+    """Plan one batch of units in one transaction: baselines first, then forecasts."""
+    with write_session(database()) as session:
+        programme = get_programme(session, programme_code)
+        return plan_units(session, programme, unit_ids, actor(), recorded_at, rebaseline)
+
+
+@task(name="publish-plan", cache_policy=NO_CACHE)
+def publish_plan(
+    programme_code: str, as_of: date, counts: dict[str, int], recorded_at: datetime
+) -> str:
+    """Record the plan in the audit log and show it as Prefect artifacts; returns the summary."""
+    with write_session(database()) as session:
+        programme = get_programme(session, programme_code)
+        rows = wave_phase_summary(session, programme, as_of)
+        payload = {"as_of": as_of.isoformat(), **counts}
+        append_changes(
+            session,
+            [Change("plan.run", programme.code, payload, programme.code)],
+            actor(),
+            recorded_at,
+        )
+        title = programme.title
+    markdown = render_text(
+        "reports/plan_summary.md.j2",
+        code=programme_code,
+        title=title,
+        as_of=as_of,
+        counts=counts,
+        rows=rows,
+    )
+    key = f"plan-{programme_code.lower().replace('_', '-').replace('.', '-')}"
+    create_markdown_artifact(markdown=markdown, key=key, description="Plan summary")
+    create_table_artifact(
+        table=[r.as_dict() for r in rows],
+        key=f"{key}-phases",
+        description="Plan per wave and phase",
+    )
+    return markdown

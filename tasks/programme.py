@@ -1,0 +1,25 @@
+"""Tasks that load, validate and store a programme."""
+
+from datetime import datetime
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from models.database import write_session
+from models.programme_file import ProgrammeSpec, load_programme
+from models.store import store_programme
+from tasks.resources import actor, database
+
+
+@task(name="validate-programme", cache_policy=NO_CACHE)
+def validate_programme(programme_file: str) -> ProgrammeSpec:
+    """Read and validate a programme file and its roster (raises InputError)."""
+    return load_programme(Path(programme_file))
+
+
+@task(name="store-programme", cache_policy=NO_CACHE)
+def persist_programme(spec: ProgrammeSpec, recorded_at: datetime) -> dict:
+    """Store the programme, calendar, waves and units in one audited transaction."""
+    with write_session(database()) as session:
+        return store_programme(session, spec, actor(), recorded_at)
