@@ -85,3 +85,28 @@ def append_changes(session: Session, changes: list[Change], actor: str, at: date
         prev = digest
     session.execute(insert(AuditEvent), rows)
     return len(rows)
+
+
+def verify_chain(session: Session) -> list[str]:
+    """Recompute the chain; returns what is wrong (changed, deleted or inserted events)."""
+    problems: list[str] = []
+    prev, expected_seq = GENESIS, 1
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
+        if event.seq != expected_seq:
+            problems.append(f"events {expected_seq}..{event.seq - 1} are missing (deleted?)")
+        if event.prev_hash != prev:
+            problems.append(f"event {event.seq} does not follow the event before it")
+        digest = event_hash(
+            event.prev_hash,
+            event.seq,
+            event.at,
+            event.actor,
+            event.action,
+            event.programme_code,
+            event.subject,
+            event.payload,
+        )
+        if digest != event.hash:
+            problems.append(f"event {event.seq} ({event.action} {event.subject}) was changed")
+        prev, expected_seq = event.hash, event.seq + 1
+    return problems

@@ -120,6 +120,16 @@ def phase_defaults() -> tuple[tuple[PhaseStep, ...], int, dict[str, dict[str, st
 
 
 # -- YAML with line numbers ----------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is a field error, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
     """Map each path of keys and indexes in a YAML document to its 1-based line."""
     out = {} if out is None else out
@@ -145,6 +155,8 @@ def _line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
 def _field_name(loc: tuple) -> str:
     name = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad mapping key: the key is the field
+            continue
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "(document)"
 
@@ -191,8 +203,8 @@ def load_programme(path: Path) -> ProgrammeSpec:
         raise InputError([Problem(source, None, None, "programme file not found")])
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data = _nfc(yaml.safe_load(text))
+        node = yaml.compose(text, Loader=_Loader)
+        data = _nfc(yaml.load(text, Loader=_Loader))  # a SafeLoader
     except UnicodeDecodeError as exc:
         raise InputError([Problem(source, None, None, "not UTF-8; save it as UTF-8")]) from exc
     except yaml.YAMLError as exc:

@@ -15,7 +15,11 @@ from tasks.rendering import render_text
 from tasks.resources import actor, database
 
 
-@task(name="find-unit-batches", cache_policy=NO_CACHE)
+@task(
+    name="find-unit-batches",
+    task_run_name="batches-{programme_code}",
+    cache_policy=NO_CACHE,
+)
 def find_unit_batches(programme_code: str) -> list[list[int]]:
     """Split the programme's units that are in a wave into batches of ROLLOUT_BATCH_SIZE."""
     with read_session(database()) as session:
@@ -37,7 +41,7 @@ def plan_batch(
         return plan_units(session, programme, unit_ids, actor(), recorded_at, rebaseline)
 
 
-@task(name="publish-plan", cache_policy=NO_CACHE)
+@task(name="publish-plan", task_run_name="publish-{programme_code}", cache_policy=NO_CACHE)
 def publish_plan(
     programme_code: str, as_of: date, counts: dict[str, int], recorded_at: datetime
 ) -> str:

@@ -12,13 +12,13 @@ from models.store import store_programme
 from tasks.resources import actor, database
 
 
-@task(name="validate-programme", cache_policy=NO_CACHE)
+@task(name="validate-programme", task_run_name="validate-file", cache_policy=NO_CACHE)
 def validate_programme(programme_file: str) -> ProgrammeSpec:
     """Read and validate a programme file and its roster (raises InputError)."""
     return load_programme(Path(programme_file))
 
 
-@task(name="store-programme", cache_policy=NO_CACHE)
+@task(name="store-programme", task_run_name="store-{spec.code}", cache_policy=NO_CACHE)
 def persist_programme(spec: ProgrammeSpec, recorded_at: datetime) -> dict:
     """Store the programme, calendar, waves and units in one audited transaction."""
     with write_session(database()) as session:
