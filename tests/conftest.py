@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh ROLLOUT_HOME per test, programme files, and Prefect's harness."""
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from config import CONFIG_DIR
+from config.settings import get_settings
+from models.database import make_engine, migrate
+
+EXAMPLE = CONFIG_DIR / "programmes" / "haiphong-2023-pilot.yaml"
+EXAMPLE_ROSTER = CONFIG_DIR / "programmes" / "haiphong-2023-pilot-units.csv"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A fresh ROLLOUT_HOME (and so a fresh SQLite database) for one test."""
+    monkeypatch.setenv("ROLLOUT_HOME", str(tmp_path / "var"))
+    monkeypatch.delenv("ROLLOUT_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ROLLOUT_ACTOR", "tester")
+    get_settings.cache_clear()
+    yield tmp_path / "var"
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def engine(home):
+    """The test's migrated engine database."""
+    engine = make_engine(get_settings().engine_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def programme_dir(tmp_path):
+    """A copy of the worked example that a test may edit: (yaml path, roster path)."""
+    folder = tmp_path / "programme"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    shutil.copy(EXAMPLE_ROSTER, folder / EXAMPLE_ROSTER.name)
+    return folder / EXAMPLE.name, folder / EXAMPLE_ROSTER.name
+
+
+def write(path: Path, text: str) -> Path:
+    """Write dedented UTF-8 text to `path` and return it."""
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    """Prefect's test harness (a fresh Prefect database), started once per session."""
+    from flows.prefect_setup import configure_prefect
+
+    prefect_home = tmp_path_factory.mktemp("prefect-home")
+    os.environ["PREFECT_HOME"] = str(prefect_home)
+    get_settings.cache_clear()
+    configure_prefect(get_settings())
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.prefect_setup import flow_settings
+
+    with prefect_test_harness(server_startup_timeout=120), flow_settings():
+        yield

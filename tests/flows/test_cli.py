@@ -1,0 +1,162 @@
+"""The rollout command line through its runner, and as real processes."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from config.settings import get_settings
+from flows.cli import app
+from models.audit import verify_chain
+from models.database import make_engine
+from models.tables import AuditEvent, PhaseRun, Unit
+
+runner = CliRunner()
+ROLLOUT = Path(sys.executable).with_name("rollout")
+
+
+def rollout(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def counts() -> tuple[int, int, int]:
+    with Session(make_engine(get_settings().engine_url)) as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(t))
+            for t in (Unit, PhaseRun, AuditEvent)
+        )
+
+
+@pytest.fixture
+def loaded(home, programme_dir, prefect_harness):
+    result = rollout("init", str(programme_dir[0]), "--as-of", "2023-05-15")
+    assert result.exit_code == 0, result.output
+    assert "13 units added" in result.output and "12 planned" in result.output
+    return programme_dir
+
+
+def test_bad_input_exits_non_zero_names_the_place_and_writes_nothing(loaded):
+    yaml_path, roster = loaded
+    before = counts()
+    roster.write_text(
+        roster.read_text(encoding="utf-8") + "HP-DULE,Trùng mã,commune,HP-KIENTHUY,\n",
+        encoding="utf-8",
+    )
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("2023-03-20", "2023-03-19"), encoding="utf-8"
+    )
+    result = rollout("init", str(yaml_path))
+    assert result.exit_code == 2
+    assert "2 problems found; nothing was written." in result.output
+    assert f"{roster}:15: code: duplicate code 'HP-DULE' (first on line 14)" in result.output
+    assert "waves[1].start: 2023-03-19 is not a working day (Chủ Nhật (weekend))" in result.output
+    assert "Traceback" not in result.output
+    assert counts() == before
+
+
+def test_status_json_rows(loaded):
+    result = rollout("status", "--as-of", "2023-05-15", "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert len(rows) == 60
+    first = rows[0]
+    assert {"unit", "phase", "status", "start", "due", "baseline_due", "slip_days"} <= set(first)
+    assert (first["unit"], first["phase"], first["start"], first["due"]) == (
+        "HP-HAIAN",
+        "survey",
+        "2023-03-06",
+        "2023-03-24",
+    )
+    by_status = {r["status"] for r in rows if r["unit"] == "HP-DANGLAM"}
+    assert by_status == {"overdue", "open", "not_started"}
+
+
+def test_status_csv_and_filters(loaded):
+    result = rollout("status", "--unit", "HP-DULE", "--as-of", "2023-03-01", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["phase"] for r in rows] == [
+        "survey",
+        "training",
+        "self_assessment",
+        "action_plan",
+        "reporting",
+    ]
+    assert {r["status"] for r in rows} == {"not_started"}
+    assert rows[0]["unit_name"] == "Ủy ban nhân dân xã Du Lễ"
+
+
+def test_status_table_and_gantt(loaded):
+    table = rollout("status", "--programme", "HP-2023-PILOT", "--as-of", "2023-05-15")
+    assert table.exit_code == 0
+    assert "12 units, 60 phase runs" in table.output
+    gantt = rollout("show", "HP-DANGLAM", "--as-of", "2023-05-15")
+    assert gantt.exit_code == 0
+    assert "Ủy ban nhân dân phường Đằng Lâm" in gantt.output
+    assert "self_assessment" in gantt.output and "█" in gantt.output and "│" in gantt.output
+
+
+def test_unknown_things_get_one_clear_message(loaded):
+    result = rollout("show", "NOPE")
+    assert result.exit_code == 1
+    assert "no unit 'NOPE' in programme HP-2023-PILOT" in result.output
+    result = rollout("show", "HP")
+    assert "is in no wave" in result.output
+    result = rollout("status", "--programme", "XX")
+    assert result.exit_code == 1 and "loaded programmes: HP-2023-PILOT" in result.output
+
+
+def test_status_before_init_says_what_to_do(home):
+    result = rollout("status")
+    assert result.exit_code == 1
+    assert "run `rollout init PROGRAMME.yaml` first" in result.output
+
+
+def test_plan_command_replans(loaded):
+    result = rollout("plan", "--as-of", "2023-05-16")
+    assert result.exit_code == 0
+    assert "12 unchanged (HP-2023-PILOT)" in result.output
+
+
+def test_reading_commands_do_not_import_prefect(loaded):
+    code = (
+        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "r = CliRunner().invoke(app, ['status', '--format', 'json']); "
+        "assert r.exit_code == 0, r.output; "
+        "r = CliRunner().invoke(app, ['show', 'HP-HAIAN']); "
+        "assert r.exit_code == 0, r.output; "
+        "print('prefect' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ
+    )
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_two_init_commands_at_once_both_succeed(home, programme_dir, tmp_path):
+    """Two real processes, each with its own embedded Prefect server, on one database."""
+    env = os.environ | {"PREFECT_HOME": str(tmp_path / "prefect-cli")}
+    env.pop("PREFECT_API_URL", None)
+    procs = [
+        subprocess.Popen(
+            [str(ROLLOUT), "init", str(programme_dir[0]), "--as-of", "2023-05-15"],
+            env=env | {"ROLLOUT_ACTOR": who},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for who in ("first", "second")
+    ]
+    outputs = [p.communicate(timeout=240)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert sorted("13 units added" in out for out in outputs) == [False, True]
+    assert counts()[:2] == (13, 60)
+    with Session(make_engine(get_settings().engine_url)) as session:
+        assert verify_chain(session) == []

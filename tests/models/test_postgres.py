@@ -1,0 +1,50 @@
+"""The production path: the same migrations, store and planner on PostgreSQL."""
+
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlmodel import Session
+
+from models.audit import verify_chain
+from models.database import make_engine, migrate
+from models.status import status_rows
+from models.tables import PhaseRun
+from tests.models.test_store import load_and_plan
+
+pytestmark = pytest.mark.postgres
+SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh database on the local PostgreSQL server, dropped afterwards."""
+    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
+    name = f"rollout_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server here: the embedded defaults do not need one
+        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is not available: {exc}")
+    yield f"{SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_init_plan_and_status_on_postgresql(pg_url, programme_dir):
+    engine = make_engine(pg_url)
+    migrate(engine)
+    migrate(engine)  # idempotent
+    stored, planned = load_and_plan(engine, programme_dir[0])
+    assert (stored["added"], planned["planned"]) == (13, 12)
+    _, planned = load_and_plan(engine, programme_dir[0])
+    assert planned["unchanged"] == 12
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PhaseRun)) == 60
+        assert verify_chain(session) == []
+        rows = status_rows(session, date(2023, 5, 15), unit_code="HP-DANGLAM")
+    assert [r.status for r in rows] == ["overdue", "overdue", "open", "not_started", "not_started"]
+    assert rows[0].unit_name == "Ủy ban nhân dân phường Đằng Lâm"
+    engine.dispose()

@@ -1,0 +1,156 @@
+"""Storing and planning on a real SQLite file: idempotent, audited, never half written."""
+
+import multiprocessing
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from models.audit import verify_chain
+from models.database import make_engine, migrate, write_session
+from models.programme_file import load_programme
+from models.schedule import get_programme, plan_units, unit_batches
+from models.status import status_rows
+from models.store import store_programme
+from models.tables import AuditEvent, PhaseRun, Unit
+
+NOW = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def load_and_plan(engine, path: Path, actor: str = "tester", **kw) -> tuple[dict, dict]:
+    spec = load_programme(path)
+    with write_session(engine) as session:
+        stored = store_programme(session, spec, actor, NOW)
+    totals: dict[str, int] = {}
+    with write_session(engine) as session:
+        programme = get_programme(session, spec.code)
+        for batch in unit_batches(session, programme, size=5):
+            for k, v in plan_units(session, programme, batch, actor, NOW, **kw).items():
+                totals[k] = totals.get(k, 0) + v
+    return stored, totals
+
+
+def count(engine, what) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(what))
+
+
+def actions(engine) -> list[str]:
+    with Session(engine) as session:
+        return list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+
+
+def test_loading_twice_changes_nothing_the_second_time(engine, programme_dir):
+    stored, planned = load_and_plan(engine, programme_dir[0])
+    assert (stored["added"], planned["planned"]) == (13, 12)
+    events = count(engine, AuditEvent)
+    stored, planned = load_and_plan(engine, programme_dir[0])
+    assert stored == {
+        "programme": "HP-2023-PILOT",
+        "units": 13,
+        "added": 0,
+        "updated": 0,
+        "removed": 0,
+        "events": 0,
+    }
+    assert planned == {"planned": 0, "replanned": 0, "rebaselined": 0, "unchanged": 12}
+    assert count(engine, AuditEvent) == events
+    assert (count(engine, Unit), count(engine, PhaseRun)) == (13, 60)
+
+
+def test_a_changed_roster_updates_rows_and_audits_each_change(engine, programme_dir):
+    yaml_path, roster = programme_dir
+    load_and_plan(engine, yaml_path)
+    text = roster.read_text(encoding="utf-8")
+    text = text.replace("ubnd@dule.kienthuy.haiphong.example", "dule@kienthuy.example")
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("HP-THUYSON,"))
+    text += "\nHP-KIENAN,Ủy ban nhân dân quận Kiến An,district,HP,,\n"
+    roster.write_text(text, encoding="utf-8")
+    yaml_text = yaml_path.read_text(encoding="utf-8").replace(" HP-THUYSON,", "")
+    yaml_path.write_text(yaml_text.replace("HP-KIENTHUY]", "HP-KIENTHUY, HP-KIENAN]"), "utf-8")
+
+    stored, planned = load_and_plan(engine, yaml_path)
+    assert (stored["added"], stored["updated"], stored["removed"]) == (1, 1, 1)
+    assert planned["planned"] == 1
+    assert actions(engine)[-4:-1] == ["unit.updated", "unit.added", "unit.removed"]
+    assert count(engine, Unit) == 14  # the removed unit is kept, with its history
+    with Session(engine) as session:
+        assert session.scalar(select(Unit.email).where(Unit.code == "HP-DULE")) == (
+            "dule@kienthuy.example"
+        )
+        rows = status_rows(session, date(2023, 4, 1))
+    assert "HP-THUYSON" not in {r.unit for r in rows} and "HP-KIENAN" in {r.unit for r in rows}
+    assert verify_chain(Session(engine)) == []
+
+
+def test_a_late_finish_replans_forecasts_and_keeps_the_baseline(engine, programme_dir):
+    load_and_plan(engine, programme_dir[0])
+    with write_session(engine) as session:
+        session.execute(
+            update(PhaseRun)
+            .where(PhaseRun.phase == "survey")
+            .where(
+                PhaseRun.unit_id == select(Unit.id).where(Unit.code == "HP-HAIAN").scalar_subquery()
+            )
+            .values(actual_start=date(2023, 3, 6), actual_done=date(2023, 3, 30))
+        )
+    _, planned = load_and_plan(engine, programme_dir[0])
+    assert planned == {"planned": 0, "replanned": 1, "rebaselined": 0, "unchanged": 11}
+    assert actions(engine)[-1] == "plan.forecast"
+    with Session(engine) as session:
+        rows = status_rows(session, date(2023, 4, 3), unit_code="HP-HAIAN")
+    survey, training = rows[0], rows[1]
+    assert (survey.status, survey.baseline_due, survey.slip_days) == ("done", date(2023, 3, 24), 4)
+    assert training.baseline_start == date(2023, 3, 27) and training.start == date(2023, 3, 31)
+    assert all(r.slip_days == 4 for r in rows)
+
+    _, planned = load_and_plan(engine, programme_dir[0], rebaseline=True)
+    assert planned["rebaselined"] == 1
+    with Session(engine) as session:
+        rows = status_rows(session, date(2023, 4, 3), unit_code="HP-HAIAN")
+    assert all(r.slip_days == 0 for r in rows) and rows[1].baseline_start == date(2023, 3, 31)
+
+
+def test_a_failed_batch_writes_nothing(engine, programme_dir):
+    spec = load_programme(programme_dir[0])
+    with pytest.raises(RuntimeError), write_session(engine) as session:
+        store_programme(session, spec, "tester", NOW)
+        raise RuntimeError("power cut")
+    assert count(engine, Unit) == count(engine, AuditEvent) == 0
+
+
+def test_tampering_is_detected(engine, programme_dir):
+    load_and_plan(engine, programme_dir[0])
+    with write_session(engine) as session:
+        session.execute(update(AuditEvent).where(AuditEvent.seq == 5).values(payload="{}"))
+    with Session(engine) as session:
+        assert verify_chain(session) == ["event 5 (unit.added HP-2023-PILOT/HP-HAIAN) was changed"]
+
+
+def _load_in_process(url: str, path: str, actor: str) -> None:
+    engine = make_engine(url)
+    migrate(engine)
+    load_and_plan(engine, Path(path), actor)
+
+
+def test_two_processes_at_once_neither_corrupt_nor_lock_out(home, programme_dir):
+    url = f"sqlite:///{home / 'rollout.db'}"
+    ctx = multiprocessing.get_context("spawn")
+    workers = [
+        ctx.Process(target=_load_in_process, args=(url, str(programme_dir[0]), who))
+        for who in ("first", "second")
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+    assert [w.exitcode for w in workers] == [0, 0]
+    engine = make_engine(url)
+    assert (count(engine, Unit), count(engine, PhaseRun)) == (13, 60)
+    with Session(engine) as session:
+        assert verify_chain(session) == []
+        assert (
+            session.scalar(select(func.count()).where(AuditEvent.action == "plan.baseline")) == 12
+        )
