@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from models.status import StatusRow
+from models.status import StatusRow, WavePhaseRow
 
 STATUS_STYLE = {
     "not_started": "dim",
@@ -25,7 +25,9 @@ def _d(day: date | None) -> str:
 
 def status_table(rows: list[StatusRow], as_of: date) -> Group:
     """A table of phase runs with a count per status underneath."""
-    table = Table(title=f"Status as of {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(
+        title=f"Status as of {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0)
+    )
     # Baseline and done columns only when they say something, so 80 columns suffice.
     show_baseline = any(r.slip_days for r in rows)
     show_done = any(r.actual_done for r in rows)
@@ -49,6 +51,27 @@ def status_table(rows: list[StatusRow], as_of: date) -> Group:
     for i, status in enumerate(STATUS_STYLE):
         summary.append(f"{', ' if i else ''}{counts.get(status, 0)} {status}", STATUS_STYLE[status])
     return Group(table, summary)
+
+
+def summary_table(summary: list[WavePhaseRow], as_of: date) -> Group:
+    """Per wave, per phase: units, last due date, worst slip, and units in each status."""
+    tables = []
+    for wave in dict.fromkeys(r.wave for r in summary):
+        table = Table(title=f"{wave} · {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0)
+        table.add_column("phase", no_wrap=True)
+        for name in ("units", "last due", "slip"):
+            table.add_column(name, justify="right", no_wrap=True)
+        for status in STATUS_STYLE:
+            table.add_column(status.replace("_", " "), justify="right", width=7)
+        for r in (r for r in summary if r.wave == wave):
+            counts = (
+                Text(str(r.counts[s]), style=STATUS_STYLE[s] if r.counts[s] else "dim")
+                for s in STATUS_STYLE
+            )
+            slip = f"{r.max_slip_days:+d}" if r.max_slip_days else "0"
+            table.add_row(r.phase, str(r.units), _d(r.last_due), slip, *counts)
+        tables.append(table)
+    return Group(*tables)
 
 
 def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:

@@ -1,6 +1,6 @@
 """Plan and status of phase runs as of a date: the read side of `rollout status` and `show`."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from models.store import programme_calendar
 from models.tables import PhaseRun, Programme, Unit, Wave
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusRow:
     """One unit in one phase, as of a date."""
 
@@ -33,7 +33,11 @@ class StatusRow:
 
     def as_dict(self) -> dict:
         """The row with ISO dates, for JSON and CSV."""
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(self).items()}
+        values = ((name, getattr(self, name)) for name in _STATUS_FIELDS)
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in values}
+
+
+_STATUS_FIELDS = tuple(f.name for f in fields(StatusRow))
 
 
 def status_rows(
@@ -42,8 +46,20 @@ def status_rows(
     """Every phase run of a programme (or one unit of it) with its status on `as_of`."""
     programme = get_programme(session, programme_code)
     cal = programme_calendar(session, programme.id)
+    run = PhaseRun
     query = (
-        select(Unit.code, Unit.name, Wave.name, PhaseRun)
+        select(
+            Unit.code,
+            Unit.name,
+            Wave.name,
+            run.phase,
+            run.forecast_start,
+            run.forecast_due,
+            run.baseline_start,
+            run.baseline_due,
+            run.actual_start,
+            run.actual_done,
+        )
         .join(PhaseRun, PhaseRun.unit_id == Unit.id)
         .join(Wave, Wave.id == Unit.wave_id)
         .where(Unit.programme_id == programme.id, Unit.in_roster)
@@ -52,25 +68,26 @@ def status_rows(
     if unit_code:
         query = query.where(Unit.code == unit_code)
     rows = []
-    for code, name, wave, run in session.execute(query):
-        window = Window(run.phase, run.forecast_start, run.forecast_due)
-        actual = Actual(run.actual_start, run.actual_done)
-        status = status_on(window, actual, as_of, cal, programme.due_soon_days)
+    for code, name, wave, phase, start, due, b_start, b_due, a_start, a_done in session.execute(
+        query
+    ):
+        actual = Actual(a_start, a_done)
+        status = status_on(Window(phase, start, due), actual, as_of, cal, programme.due_soon_days)
         rows.append(
             StatusRow(
                 programme.code,
                 code,
                 name,
                 wave,
-                run.phase,
+                phase,
                 status.value,
-                run.forecast_start,
-                run.forecast_due,
-                run.baseline_start,
-                run.baseline_due,
-                run.actual_start,
-                run.actual_done,
-                slip_days(run.baseline_due, run.forecast_due, cal),
+                start,
+                due,
+                b_start,
+                b_due,
+                a_start,
+                a_done,
+                slip_days(b_due, due, cal),
             )
         )
     if unit_code and not rows:
@@ -100,14 +117,20 @@ class WavePhaseRow:
 
     def as_dict(self) -> dict:
         """The row flattened with ISO dates, for tables."""
-        flat = {k: v for k, v in asdict(self).items() if k != "counts"} | self.counts
+        flat = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "counts"}
+        flat |= self.counts
         return {k: v.isoformat() if isinstance(v, date) else v for k, v in flat.items()}
 
 
 def wave_phase_summary(session: Session, programme: Programme, as_of: date) -> list[WavePhaseRow]:
     """The plan per wave and phase on `as_of`, in wave and phase order."""
+    return summarise(status_rows(session, as_of, programme.code))
+
+
+def summarise(status: list[StatusRow]) -> list[WavePhaseRow]:
+    """Status rows grouped per wave and phase, in wave and phase order."""
     groups: dict[tuple[str, str], list[StatusRow]] = {}
-    for row in status_rows(session, as_of, programme.code):
+    for row in status:
         groups.setdefault((row.wave, row.phase), []).append(row)
     order = {p: i for i, p in enumerate(PHASES)}
     summary = []

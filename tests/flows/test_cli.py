@@ -160,3 +160,14 @@ def test_two_init_commands_at_once_both_succeed(home, programme_dir, tmp_path):
     assert counts()[:2] == (13, 60)
     with Session(make_engine(get_settings().engine_url)) as session:
         assert verify_chain(session) == []
+
+
+def test_long_status_tables_summarise_per_wave_unless_asked_for_all(loaded, monkeypatch):
+    monkeypatch.setattr("flows.cli.LONG_TABLE", 20)
+    result = rollout("status", "--as-of", "2023-05-15")
+    assert result.exit_code == 0
+    assert "60 phase runs, summarised per wave and phase" in result.output
+    assert "Đợt 1 - UBND quận, huyện · 15/05/2023" in result.output
+    assert "HP-HAIAN" not in result.output
+    result = rollout("status", "--as-of", "2023-05-15", "--all")
+    assert "HP-HAIAN" in result.output and "summarised" not in result.output
