@@ -1,0 +1,110 @@
+"""Time init+plan and status for the synthetic national programme (`make bench`).
+
+Targets on a 2-core machine: init+plan of 3,355 units x 5 phases within 10 s of flow time
+(the one-time start of Prefect's embedded server not counted), status within 2 s, peak
+memory under 500 MB. Runs in a scratch ROLLOUT_HOME, never the user's var/.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+
+def main() -> None:
+    """Generate the programme, warm Prefect up, then time each step and print the figures."""
+    scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-"))
+    os.environ["ROLLOUT_HOME"] = str(scratch / "var")
+    from bench.generate import generate
+    from config.settings import get_settings
+    from flows.prefect_setup import configure_prefect, flow_settings
+
+    get_settings.cache_clear()
+    settings = get_settings()
+    configure_prefect(settings)
+    programme = generate(scratch / "programme")
+    figures: list[tuple[str, str]] = []
+
+    from prefect import flow
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> None:
+        """Start the embedded server once, outside the timed runs."""
+
+    with flow_settings():
+        t = time.perf_counter()
+        warm_up()
+        figures.append(("Prefect embedded server start + first flow (not counted)", _s(t)))
+
+        from flows.plan import init_programme
+
+        as_of = date(2026, 3, 2)
+        t = time.perf_counter()
+        result = init_programme(str(programme), as_of)
+        figures.append(("init+plan, 3,355 units x 5 phases (flow time)", _s(t)))
+        assert result["planned"]["planned"] == 3355, result
+        t = time.perf_counter()
+        result = init_programme(str(programme), as_of)
+        figures.append(("init+plan again, nothing changed (flow time)", _s(t)))
+        assert result["planned"]["unchanged"] == 3355, result
+
+    batches = -(-3355 // settings.batch_size)
+    figures.append(
+        (
+            "Prefect runs per init",
+            f"2 flow runs, {4 + batches} task runs "
+            f"({batches} plan batches of {settings.batch_size})",
+        )
+    )
+    figures.append(("peak memory of this process (init+plan)", f"{_peak_mb():.0f} MB"))
+
+    for args in (["status", "--format", "json"], ["status"], ["show", "P00-C0000"]):
+        t = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORTING_PEAK, *args, "--as-of", "2026-03-02"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures.append((f"rollout {' '.join(args)} (whole command)", _s(t)))
+        peak_kb = int(done.stderr.strip().splitlines()[-1])
+        figures.append(("  its peak memory", f"{peak_kb / 1024:.0f} MB"))
+        if args[-1] == "json":
+            figures.append(("  rows printed", str(len(json.loads(done.stdout)))))
+
+    width = max(len(k) for k, _ in figures)
+    print(f"\nrollout national benchmark ({os.cpu_count()} cores), scratch {scratch}")
+    for key, value in figures:
+        print(f"  {key:<{width}}  {value}")
+
+
+# Runs `rollout ARGS` as the console script does, then prints its own peak RSS (KB) on stderr.
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork+exec, so a child would report ours.
+_REPORTING_PEAK = """
+import re, sys
+from pathlib import Path
+sys.argv = ["rollout", *sys.argv[1:]]
+try:
+    from flows.cli import main
+    main()
+finally:
+    status = Path("/proc/self/status").read_text()
+    print(re.search(r"VmHWM:\\s+(\\d+)", status).group(1), file=sys.stderr)
+"""
+
+
+def _s(start: float) -> str:
+    return f"{time.perf_counter() - start:.2f} s"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+if __name__ == "__main__":
+    main()
