@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from config.settings import get_settings
 from models.database import SchemaMissingError, make_engine, read_session
@@ -60,6 +60,12 @@ def _user_errors() -> Iterator[None]:
             f"{get_settings().engine_url}; run `rollout init PROGRAMME.yaml` first"
         )
         raise typer.Exit(1) from None
+    except ArgumentError as exc:
+        err.print(
+            f"[bold red]error:[/] ROLLOUT_DATABASE_URL={get_settings().engine_url!r} is not a "
+            f"database URL ({exc}); e.g. postgresql+psycopg2://user@host/db"
+        )
+        raise typer.Exit(2) from None
     except OperationalError as exc:
         err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}")
         raise typer.Exit(1) from None
@@ -211,7 +217,23 @@ def main() -> None:
     # Objects from imports live until exit; keeping them out of the cyclic collector's scans
     # takes a third off `status` at national scale (16,775 rows).
     gc.freeze()
-    app()
+    try:
+        app()  # typer reports usage errors and sets the exit status itself
+    except Exception as exc:  # a bug or an outage, not bad input: keep the details, say where
+        log = _write_crash_log()
+        err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}\nDetails: {log}")
+        sys.exit(1)
+
+
+def _write_crash_log() -> Path:
+    """Save the current traceback under ROLLOUT_HOME/logs and return the file's path."""
+    import traceback
+
+    folder = get_settings().home / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"crash-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":

@@ -171,3 +171,28 @@ def test_long_status_tables_summarise_per_wave_unless_asked_for_all(loaded, monk
     assert "HP-HAIAN" not in result.output
     result = rollout("status", "--as-of", "2023-05-15", "--all")
     assert "HP-HAIAN" in result.output and "summarised" not in result.output
+
+
+def test_an_unexpected_failure_is_one_line_with_the_details_kept(loaded, monkeypatch, capsys):
+    from flows import cli
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("models.status.status_rows", broken)
+    monkeypatch.setattr(sys, "argv", ["rollout", "status"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 1
+    message = capsys.readouterr().err
+    assert "RuntimeError: disk on fire" in message and "Traceback" not in message
+    (log,) = (get_settings().home / "logs").glob("crash-*.log")
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_a_malformed_database_url_is_named(home, monkeypatch):
+    monkeypatch.setenv("ROLLOUT_DATABASE_URL", "bogus://")
+    get_settings.cache_clear()
+    result = rollout("status")
+    assert result.exit_code == 2
+    assert "ROLLOUT_DATABASE_URL='bogus://' is not a database URL" in result.output
