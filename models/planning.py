@@ -21,11 +21,12 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class PhaseStep:
-    """How long a phase lasts and how many working days are left free before it starts."""
+    """How long a phase lasts, the working days left free before it, and what completes it."""
 
     phase: str
     duration_days: int
     gap_days: int = 0
+    completion: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)

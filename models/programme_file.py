@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, fi
 
 from config import CONFIG_DIR
 from models.calendar import WorkingCalendar
+from models.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
+from models.completion import parse_requirements
 from models.planning import PHASES, PhaseStep
 from models.problems import InputError, Problem
 from models.roster import UnitRecord, load_roster
@@ -40,6 +42,14 @@ class WaveIn(_Strict):
 class PhaseIn(_Strict):
     duration_days: int | None = Field(default=None, gt=0)
     gap_days: int | None = Field(default=None, ge=0)
+    completion: list[dict] | None = None
+
+    @field_validator("completion")
+    @classmethod
+    def _valid_criteria(cls, value: list[dict] | None) -> list[dict] | None:
+        if value is not None:
+            parse_requirements(value)
+        return value
 
 
 class DayIn(_Strict):
@@ -59,6 +69,7 @@ class ProgrammeIn(_Strict):
     coordinator: CoordinatorIn
     time_zone: str = "Asia/Ho_Chi_Minh"
     roster: str = Field(min_length=1)
+    catalogue: str | None = None
     waves: list[WaveIn] = Field(min_length=1)
     phases: dict[PhaseCode, PhaseIn] = {}
     due_soon_days: int | None = Field(default=None, ge=0)
@@ -100,6 +111,7 @@ class ProgrammeSpec:
     units: tuple[UnitRecord, ...]
     source_file: str
     roster_file: str
+    catalogue: Catalogue
     wave_of: dict[str, str] = field(default_factory=dict)
 
     def calendar(self) -> WorkingCalendar:
@@ -111,7 +123,13 @@ def phase_defaults() -> tuple[tuple[PhaseStep, ...], int, dict[str, dict[str, st
     """The shipped phase plan (config/phases.yaml): steps, due-soon days, and phase names."""
     data = yaml.safe_load((CONFIG_DIR / "phases.yaml").read_text(encoding="utf-8"))
     steps = tuple(
-        PhaseStep(p["code"], int(p["duration_days"]), int(p["gap_days"])) for p in data["phases"]
+        PhaseStep(
+            p["code"],
+            int(p["duration_days"]),
+            int(p["gap_days"]),
+            tuple(p.get("completion", ())),
+        )
+        for p in data["phases"]
     )
     if tuple(s.phase for s in steps) != PHASES:
         raise RuntimeError("config/phases.yaml must list the five phases in order")
@@ -273,18 +291,18 @@ def load_programme(path: Path) -> ProgrammeSpec:
                 bad(("waves", w, "units", u), f"unit {code!r} is already in wave {wave_of[code]!r}")
             else:
                 wave_of[code] = wave.name
+
+    catalogue = None
+    catalogue_path = (path.parent / spec_in.catalogue) if spec_in.catalogue else DEFAULT_CATALOGUE
+    try:
+        catalogue = load_catalogue(catalogue_path)
+    except InputError as exc:
+        problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
 
     steps, due_soon, _ = phase_defaults()
-    steps = tuple(
-        PhaseStep(
-            s.phase,
-            (spec_in.phases.get(s.phase) or PhaseIn()).duration_days or s.duration_days,
-            _first_set((spec_in.phases.get(s.phase) or PhaseIn()).gap_days, s.gap_days),
-        )
-        for s in steps
-    )
+    steps = tuple(_override(step, spec_in.phases.get(step.phase) or PhaseIn()) for step in steps)
     return ProgrammeSpec(
         code=spec_in.code,
         title=spec_in.title,
@@ -299,7 +317,17 @@ def load_programme(path: Path) -> ProgrammeSpec:
         units=tuple(units),
         source_file=source,
         roster_file=str(roster_path),
+        catalogue=catalogue,
         wave_of=wave_of,
+    )
+
+
+def _override(step: PhaseStep, given: PhaseIn) -> PhaseStep:
+    return PhaseStep(
+        step.phase,
+        given.duration_days or step.duration_days,
+        _first_set(given.gap_days, step.gap_days),
+        tuple(given.completion) if given.completion is not None else step.completion,
     )
 
 

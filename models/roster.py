@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from models.problems import InputError, Problem
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "email")
-OPTIONAL_COLUMNS = ("successor_code", "merged_on", "note")
+OPTIONAL_COLUMNS = ("successor_code", "merged_on", "officials", "note")
 
 # Canonical level -> tier (1 province, 2 district, 3 commune level), and accepted spellings.
 TIERS = {"province": 1, "district": 2, "commune": 3, "ward": 3, "special_zone": 3}
@@ -45,6 +45,7 @@ class UnitRecord:
     email: str | None
     successor_code: str | None = None
     merged_on: date | None = None
+    officials: int | None = None
 
 
 def nfc(value: object) -> str:
@@ -169,6 +170,16 @@ def load_roster(path: Path) -> list[UnitRecord]:
             merged_on = _parse_date(row["merged_on"])
             if merged_on is None:
                 bad("merged_on", f"{row['merged_on']!r} is not a date; write YYYY-MM-DD")
+        officials = None
+        if row.get("officials"):
+            try:
+                count = float(row["officials"])  # a spreadsheet may give 25.0
+                if count < 0 or not count.is_integer():
+                    raise ValueError
+                officials = int(count)
+            except ValueError:
+                bad("officials", f"{row['officials']!r} is not a count of officials; write e.g. 25")
+                officials = None
         if bool(successor) != bool(row.get("merged_on")):
             bad("successor_code", "successor_code and merged_on go together; give both or neither")
         records.append(
@@ -180,6 +191,7 @@ def load_roster(path: Path) -> list[UnitRecord]:
                 email,
                 successor,
                 merged_on,
+                officials,
             )
         )
 

@@ -1,12 +1,13 @@
 """Planning stored units: baselines on first plan, forecasts from recorded facts, audited."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from models.audit import Change, append_changes
-from models.planning import Actual, Window, baseline, forecast, slip_days
+from models.calendar import WorkingCalendar
+from models.planning import Actual, PhaseStep, Window, baseline, forecast, slip_days
 from models.problems import NotFoundError
 from models.store import iso, programme_calendar, programme_steps
 from models.tables import PhaseRun, Programme, Unit, Wave
@@ -67,14 +68,13 @@ def plan_units(
     for unit in units:
         subject = f"{programme.code}/{unit.code}"
         have = runs.get(unit.id, {})
-        actuals = {p: Actual(r.actual_start, r.actual_done) for p, r in have.items()}
-        windows = forecast(baseline(starts[unit.wave_id], steps, cal), steps, actuals, cal)
+        windows = unit_forecast(have, starts[unit.wave_id], steps, cal)
         if not have:
             new_rows += [_new_run(unit.id, seq, w) for seq, w in enumerate(windows)]
             changes.append(Change("plan.baseline", subject, _windows(windows), programme.code))
             counts["planned"] += 1
             continue
-        moved = _apply(have, windows, rebaseline, cal)
+        moved = move_runs(have, windows, rebaseline, cal)
         if not moved:
             counts["unchanged"] += 1
             continue
@@ -100,7 +100,17 @@ def _new_run(unit_id: int, seq: int, w: Window) -> dict:
     }
 
 
-def _apply(have: dict[str, PhaseRun], windows: list[Window], rebaseline: bool, cal) -> dict:
+def unit_forecast(
+    runs: dict[str, PhaseRun], wave_start: date, steps: tuple[PhaseStep, ...], cal: WorkingCalendar
+) -> list[Window]:
+    """A unit's windows as now expected: the current plan with its recorded dates applied."""
+    actuals = {p: Actual(r.actual_start, r.actual_done) for p, r in runs.items()}
+    return forecast(baseline(wave_start, steps, cal), steps, actuals, cal)
+
+
+def move_runs(
+    have: dict[str, PhaseRun], windows: list[Window], rebaseline: bool, cal: WorkingCalendar
+) -> dict:
     """Move stored runs to `windows`; returns {phase: what moved} for the audit log."""
     moved = {}
     for w in windows:

@@ -12,7 +12,7 @@ from models.planning import PhaseStep
 from models.programme_file import ProgrammeSpec
 from models.tables import CalendarOverride, Programme, Unit, Wave
 
-_UNIT_FIELDS = ("name", "level", "parent_code", "email", "successor_code", "merged_on")
+_UNIT_FIELDS = ("name", "level", "parent_code", "email", "successor_code", "merged_on", "officials")
 
 
 def _diff(row: object, target: dict) -> dict:
@@ -29,9 +29,10 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
         "legal_basis": spec.legal_basis,
         "coordinator": spec.coordinator,
         "time_zone": spec.time_zone,
-        "phase_plan": [asdict(s) for s in spec.steps],
+        "phase_plan": [asdict(s) | {"completion": list(s.completion)} for s in spec.steps],
         "due_soon_days": spec.due_soon_days,
         "source_file": spec.source_file,
+        "catalogue": spec.catalogue.as_data(),
     }
     programme = session.scalars(select(Programme).where(Programme.code == code)).first()
     if programme is None:
@@ -150,7 +151,10 @@ def programme_calendar(session: Session, programme_id: int) -> WorkingCalendar:
 
 def programme_steps(programme: Programme) -> tuple[PhaseStep, ...]:
     """The stored phase plan of a programme."""
-    return tuple(PhaseStep(**step) for step in programme.phase_plan)
+    return tuple(
+        PhaseStep(**{**step, "completion": tuple(step.get("completion", ()))})
+        for step in programme.phase_plan
+    )
 
 
 def iso(day: date | None) -> str | None:

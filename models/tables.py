@@ -18,6 +18,7 @@ class Programme(SQLModel, table=True):
     phase_plan: list = Field(sa_column=Column(JSON, nullable=False))
     due_soon_days: int
     source_file: str
+    catalogue: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -57,6 +58,7 @@ class Unit(SQLModel, table=True):
     merged_on: date | None = None
     wave_id: int | None = Field(default=None, foreign_key="wave.id", index=True)
     in_roster: bool = True
+    officials: int | None = None
 
 
 class PhaseRun(SQLModel, table=True):
@@ -74,6 +76,39 @@ class PhaseRun(SQLModel, table=True):
     actual_start: date | None = None
     actual_done: date | None = None
     status: str = Field(default="planned", max_length=20)
+
+
+class Evidence(SQLModel, table=True):
+    """A file or a decision recorded for a phase run; voided by a reopen, never deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    phase_run_id: int = Field(foreign_key="phaserun.id", index=True)
+    type: str = Field(max_length=16)  # "evidence" (a file) or "decision"
+    kind: str = Field(max_length=64)
+    dated: date  # when it happened (signed, held, received), as the coordinator records it
+    sha256: str | None = Field(default=None, max_length=64, index=True)
+    original_name: str | None = None
+    size: int | None = None
+    decision_number: str | None = None
+    signer: str | None = None
+    quantity: int | None = None
+    note: str | None = None
+    recorded_by: str
+    recorded_at: datetime
+    void: bool = False
+
+
+class IndicatorRating(SQLModel, table=True):
+    """A unit's rating of one indicator for one period (the self-assessment gate reads these)."""
+
+    __table_args__ = (UniqueConstraint("unit_id", "period", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: int
+    indicator: str = Field(max_length=16)
+    rating: str = Field(max_length=8)
+    rated_on: date
+    assessor: str
 
 
 class AuditEvent(SQLModel, table=True):
