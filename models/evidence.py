@@ -292,7 +292,6 @@ def reopen(
         )
     ]
     run.actual_done = None
-    run.status = "overdue" if as_of > run.forecast_due else "open"
     for r in later:
         if r.status in ("open", "overdue"):
             changes.append(
@@ -309,5 +308,6 @@ def reopen(
     windows = unit_forecast(runs, wave_start, programme_steps(programme), cal)
     if moved := move_runs(runs, windows, False, cal):
         changes.append(Change("plan.forecast", subject, moved, programme.code))
+    run.status = "overdue" if as_of > run.forecast_due else "open"  # against the new window
     append_changes(session, changes, actor, now)
     return run

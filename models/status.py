@@ -71,6 +71,9 @@ def status_rows(
     for code, name, wave, phase, start, due, b_start, b_due, a_start, a_done in session.execute(
         query
     ):
+        # Facts dated after as_of have not happened yet, seen from as_of.
+        a_start = a_start if a_start and a_start <= as_of else None
+        a_done = a_done if a_done and a_done <= as_of else None
         actual = Actual(a_start, a_done)
         status = status_on(Window(phase, start, due), actual, as_of, cal, programme.due_soon_days)
         rows.append(
