@@ -1,0 +1,49 @@
+"""Phase flows under Prefect's harness: runs per phase and batch, idempotent sweeps."""
+
+from datetime import date
+
+import pytest
+
+from config.settings import get_settings
+from tests.flows.test_plan_flows import task_run_names
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def child_runs(parent_id):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent_id])
+            ),
+            limit=20,
+        )
+
+
+def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
+    home, programme_dir, monkeypatch
+):
+    from flows.phases import daily_sweep
+    from flows.plan import init_programme
+
+    monkeypatch.setenv("ROLLOUT_BATCH_SIZE", "5")
+    get_settings.cache_clear()
+    init_programme(str(programme_dir[0]), date(2023, 3, 1))
+    state = daily_sweep("HP-2023-PILOT", date(2023, 3, 27), return_state=True)
+    counts = state.result()
+    # Wave 1 (from 06/03) opens and is past due on 24/03; wave 2 (from 20/03) opens.
+    assert counts["survey"] == {"opened": 12, "closed": 0, "overdue": 6, "unchanged": 0}
+    children = child_runs(state.state_details.flow_run_id)
+    assert sorted(r.name for r in children) == sorted(
+        f"{p}-HP-2023-PILOT-2023-03-27"
+        for p in ("survey", "training", "self_assessment", "action_plan", "reporting")
+    )
+    survey = next(r for r in children if r.name.startswith("survey"))
+    assert task_run_names(survey.id, expected=3) == [
+        f"survey-HP-2023-PILOT-batch-{i}" for i in (1, 2, 3)
+    ]
+    again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
+    assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again.values())
