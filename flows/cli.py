@@ -4,20 +4,26 @@ import csv
 import gc
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
-from sqlalchemy.exc import ArgumentError, OperationalError
 
 from config.settings import get_settings
-from models.database import SchemaMissingError, make_engine, read_session
-from models.problems import InputError, NotFoundError
+from flows import cli_audit, cli_records
+from flows.cli_support import (
+    AS_OF_HELP,
+    LONG_TABLE,
+    PROGRAMME_HELP,
+    Format,
+    err,
+    out,
+    programme_code,
+    run_flow,
+    today,
+    user_errors,
+)
+from models.database import make_engine, read_session
 
 app = typer.Typer(
     help="rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases.",
@@ -25,59 +31,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-
-AS_OF_HELP = "Date to act or report as of (YYYY-MM-DD); default today in the programme's zone."
-PROGRAMME_HELP = "Programme code; may be left out when only one programme is loaded."
-LONG_TABLE = 300  # phase runs; past this the table view summarises per wave and phase
-
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo(get_settings().time_zone)).date()
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn the errors a user can fix into one clear message and a non-zero exit."""
-    try:
-        yield
-    except InputError as exc:
-        err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
-        raise typer.Exit(2) from None
-    except NotFoundError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    except SchemaMissingError:
-        err.print(
-            "[bold red]error:[/] no programme loaded yet in "
-            f"{get_settings().engine_url}; run `rollout init PROGRAMME.yaml` first"
-        )
-        raise typer.Exit(1) from None
-    except ArgumentError as exc:
-        err.print(
-            f"[bold red]error:[/] ROLLOUT_DATABASE_URL={get_settings().engine_url!r} is not a "
-            f"database URL ({exc}); e.g. postgresql+psycopg2://user@host/db"
-        )
-        raise typer.Exit(2) from None
-    except OperationalError as exc:
-        err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}")
-        raise typer.Exit(1) from None
-
-
-def _run_flow(flow_call):
-    """Run a flow with this project's Prefect settings (imported only here)."""
-    from flows.prefect_setup import configure_prefect, flow_settings
-
-    configure_prefect(get_settings())
-    with flow_settings():
-        return flow_call()
 
 
 @app.command()
@@ -88,9 +41,9 @@ def init(
     """Load (or reload) a programme and its roster, then plan every unit."""
     from models.programme_file import load_programme
 
-    with _user_errors():
+    with user_errors():
         spec = load_programme(programme_file)  # fail in a second, before Prefect starts
-        day = as_of.date() if as_of else _today()
+        day = as_of.date() if as_of else today()
         err.print(
             f"Loaded {spec.code}: {len(spec.units)} units, {len(spec.waves)} waves; planning…"
         )
@@ -100,7 +53,7 @@ def init(
 
             return init_programme(str(programme_file.resolve()), day)
 
-        result = _run_flow(call)
+        result = run_flow(call)
     stored, planned = result["stored"], result["planned"]
     out.print(
         f"{stored['programme']}: {stored['added']} units added, {stored['updated']} updated, "
@@ -118,24 +71,17 @@ def plan(
     ),
 ) -> None:
     """Plan (or replan) the units of a loaded programme; the first plan stays the baseline."""
-    with _user_errors():
-        code = _programme_code(programme)
-        day = as_of.date() if as_of else _today()
+    with user_errors():
+        code = programme_code(programme)
+        day = as_of.date() if as_of else today()
 
         def call():
             from flows.plan import plan_programme
 
             return plan_programme(code, day, rebaseline=rebaseline)
 
-        counts = _run_flow(call)
+        counts = run_flow(call)
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({code}).")
-
-
-def _programme_code(code: str | None) -> str:
-    from models.schedule import get_programme
-
-    with read_session(make_engine(get_settings().engine_url)) as session:
-        return get_programme(session, code).code
 
 
 @app.command()
@@ -152,8 +98,8 @@ def status(
     from flows.terminal import status_table, summary_table
     from models.status import status_rows, summarise
 
-    day = as_of.date() if as_of else _today()
-    with _user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
+    day = as_of.date() if as_of else today()
+    with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
         rows = status_rows(session, day, programme, unit)
     if output is Format.json:
         # One object per line: valid JSON, readable, and fast (indent= would bypass the C encoder).
@@ -171,7 +117,7 @@ def status(
             "--unit CODE, or --format csv|json."
         )
     else:
-        out.print(status_table(rows, day))
+        out.print(status_table(rows, day, out.width))
 
 
 @app.command()
@@ -184,8 +130,8 @@ def show(
     from flows.terminal import gantt
     from models.status import status_rows
 
-    day = as_of.date() if as_of else _today()
-    with _user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
+    day = as_of.date() if as_of else today()
+    with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
         rows = status_rows(session, day, programme, unit)
     out.print(gantt(rows, day, width=max(20, min(80, out.width - 56))))
 
@@ -195,7 +141,7 @@ def migrate() -> None:
     """Bring the database schema up to date (init and plan do this by themselves)."""
     from models.database import migrate as upgrade
 
-    with _user_errors():
+    with user_errors():
         upgrade(make_engine(get_settings().engine_url))
     out.print(f"Schema up to date: {get_settings().engine_url}")
 
@@ -210,6 +156,12 @@ def prefect_server() -> None:
     configure_prefect(get_settings())
     err.print("In other terminals: export PREFECT_API_URL=http://127.0.0.1:4200/api")
     os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start"])
+
+
+app.add_typer(cli_audit.audit_app, name="audit")
+app.command()(cli_records.record)
+app.command()(cli_records.reopen)
+app.command()(cli_records.sweep)
 
 
 def main() -> None:

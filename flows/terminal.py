@@ -23,8 +23,8 @@ def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def status_table(rows: list[StatusRow], as_of: date) -> Group:
-    """A table of phase runs with a count per status underneath."""
+def status_table(rows: list[StatusRow], as_of: date, width: int = 80) -> Group:
+    """A table of phase runs with a count per status underneath (short dates when narrow)."""
     table = Table(
         title=f"Status as of {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0)
     )
@@ -41,7 +41,15 @@ def status_table(rows: list[StatusRow], as_of: date) -> Group:
         "slip": lambda r: f"{r.slip_days:+d}" if r.slip_days else "0",
         "done": (lambda r: _d(r.actual_done)) if show_done else None,
     }
+    if len({r.unit for r in rows}) == 1:  # one unit: say it in the title, not on every row
+        columns["unit"] = None
+        table.title = f"{rows[0].unit} · {rows[0].unit_name} · status as of {_d(as_of)}"
     cells = {name: cell for name, cell in columns.items() if cell}
+    if width < 100 and len(cells) > 6:  # narrow terminal: short dates, start left to `show`
+        cells.pop("start")
+        table.padding = (0, 0)
+        short = {"due", "baseline", "done"}
+        cells = {n: (lambda r, c=c: _short(c(r))) if n in short else c for n, c in cells.items()}
     for name in cells:
         table.add_column(name, justify="right" if name == "slip" else "left", no_wrap=True)
     for r in rows:
@@ -51,6 +59,11 @@ def status_table(rows: list[StatusRow], as_of: date) -> Group:
     for i, status in enumerate(STATUS_STYLE):
         summary.append(f"{', ' if i else ''}{counts.get(status, 0)} {status}", STATUS_STYLE[status])
     return Group(table, summary)
+
+
+def _short(text: str) -> str:
+    """dd/mm/yyyy as dd/mm/yy."""
+    return text[:6] + text[8:] if len(text) == 10 else text
 
 
 def summary_table(summary: list[WavePhaseRow], as_of: date) -> Group:

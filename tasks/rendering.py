@@ -14,6 +14,7 @@ def _environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
+        autoescape=lambda name: bool(name) and ".html" in name,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -21,5 +22,5 @@ def _environment() -> Environment:
 
 
 def render_text(template: str, **data: object) -> str:
-    """Render a text template (Markdown, plain text) from templates/."""
+    """Render a template from templates/ (HTML ones escape what they insert)."""
     return _environment().get_template(template).render(**data)

@@ -132,6 +132,10 @@ def test_reading_commands_do_not_import_prefect(loaded):
         "assert r.exit_code == 0, r.output; "
         "r = CliRunner().invoke(app, ['show', 'HP-HAIAN']); "
         "assert r.exit_code == 0, r.output; "
+        "r = CliRunner().invoke(app, ['audit', 'verify']); "
+        "assert r.exit_code == 0, r.output; "
+        "r = CliRunner().invoke(app, ['audit', 'report', '--format', 'csv']); "
+        "assert r.exit_code == 0, r.output; "
         "print('prefect' in sys.modules)"
     )
     done = subprocess.run(

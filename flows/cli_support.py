@@ -1,0 +1,88 @@
+"""What the command-line modules share: consoles, dates, clean errors, running a flow."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from config.settings import get_settings
+from models.database import SchemaMissingError, make_engine, read_session
+from models.problems import InputError, NotFoundError
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+AS_OF_HELP = "Date to act or report as of (YYYY-MM-DD); default today in the programme's zone."
+PROGRAMME_HELP = "Programme code; may be left out when only one programme is loaded."
+LONG_TABLE = 300  # phase runs; past this the table view summarises per wave and phase
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def today() -> date:
+    """Today in the configured time zone."""
+    return datetime.now(ZoneInfo(get_settings().time_zone)).date()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user can fix into one clear message and a non-zero exit."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except NotFoundError as exc:
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except SchemaMissingError:
+        err.print(
+            "[bold red]error:[/] no programme loaded yet in "
+            f"{get_settings().engine_url}; run `rollout init PROGRAMME.yaml` first"
+        )
+        raise typer.Exit(1) from None
+    except ArgumentError as exc:
+        err.print(
+            f"[bold red]error:[/] ROLLOUT_DATABASE_URL={get_settings().engine_url!r} is not a "
+            f"database URL ({exc}); e.g. postgresql+psycopg2://user@host/db"
+        )
+        raise typer.Exit(2) from None
+    except OperationalError as exc:
+        err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}")
+        raise typer.Exit(1) from None
+
+
+def run_flow(flow_call):
+    """Run a flow with this project's Prefect settings (imported only here)."""
+    from flows.prefect_setup import configure_prefect, flow_settings
+
+    configure_prefect(get_settings())
+    with flow_settings():
+        return flow_call()
+
+
+def programme_code(code: str | None) -> str:
+    """The code of the named programme, or of the only one loaded."""
+    from models.schedule import get_programme
+
+    with read_session(make_engine(get_settings().engine_url)) as session:
+        return get_programme(session, code).code
+
+
+def day_or_today(as_of: datetime | None) -> date:
+    """The --as-of date given, else today."""
+    return as_of.date() if as_of else today()
+
+
+def engine():
+    """The engine's database for reading (no migration: read commands never write)."""
+    return make_engine(get_settings().engine_url)

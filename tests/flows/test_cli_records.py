@@ -1,0 +1,238 @@
+"""record, reopen, sweep and audit through the command line; tampering with the file itself."""
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config.settings import get_settings
+from models.database import make_engine
+from models.tables import AuditEvent, Evidence
+from tests.flows.test_cli import rollout
+
+
+def db_path() -> Path:
+    return get_settings().home / "rollout.db"
+
+
+def events() -> int:
+    with Session(make_engine(get_settings().engine_url)) as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+@pytest.fixture
+def swept(home, programme_dir, prefect_harness, tmp_path):
+    assert rollout("init", str(programme_dir[0]), "--as-of", "2023-03-01").exit_code == 0
+    assert rollout("sweep", "--as-of", "2023-03-06").exit_code == 0
+    answers = tmp_path / "phieu-khao-sat.pdf"
+    answers.write_bytes("Phiếu khảo sát (minh họa)".encode())
+    return answers
+
+
+def test_record_then_the_unit_moves_on_by_itself(swept):
+    result = rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--evidence",
+        str(swept),
+        "--on",
+        "2023-03-14",
+        "--as-of",
+        "2023-03-20",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Recorded survey_answers for HP-HAIAN / survey: phieu-khao-sat.pdf" in result.output
+    assert "HP-HAIAN: no phase changed." in result.output
+    result = rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--decision",
+        "Số 12/QĐ-UBND",
+        "--on",
+        "2023-03-16",
+        "--signer",
+        "Chủ tịch UBND quận",
+        "--as-of",
+        "2023-03-20",
+    )
+    assert result.exit_code == 0, result.output
+    assert "HP-HAIAN: survey closed." in result.output
+    status = rollout("status", "--unit", "HP-HAIAN", "--as-of", "2023-03-20", "--format", "csv")
+    survey = next(csv.DictReader(status.output.splitlines()))
+    assert (survey["status"], survey["actual_done"]) == ("done", "2023-03-16")
+
+
+def test_bad_records_exit_2_and_write_nothing(swept, tmp_path):
+    before = events()
+    empty = tmp_path / "empty.pdf"
+    empty.touch()
+    cases = [
+        (["record", "HP-HAIAN", "survey", "--evidence", str(empty)], "evidence file is empty"),
+        (["record", "HP-HAIAN", "survey", "--evidence", str(tmp_path / "x.pdf")], "not found"),
+        (
+            [
+                "record",
+                "HP-HAIAN",
+                "survey",
+                "--decision",
+                "Quyết định",
+                "--on",
+                "2023-03-10",
+                "--as-of",
+                "2023-03-10",
+            ],
+            "has no number",
+        ),
+        (
+            [
+                "record",
+                "HP-HAIAN",
+                "survey",
+                "--evidence",
+                str(swept),
+                "--on",
+                "2023-03-30",
+                "--as-of",
+                "2023-03-20",
+            ],
+            "is after 2023-03-20",
+        ),
+        (
+            ["record", "HP-HAIAN", "training", "--evidence", str(swept), "--as-of", "2023-03-20"],
+            "is not open yet",
+        ),
+        (["record", "HP-NOWHERE", "survey", "--evidence", str(swept)], "no unit 'HP-NOWHERE'"),
+        (["record", "HP-HAIAN", "survey"], "give exactly one"),
+    ]
+    for args, message in cases:
+        result = rollout(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert events() == before
+
+
+def test_reopen_through_the_command_line(swept):
+    rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--evidence",
+        str(swept),
+        "--on",
+        "2023-03-14",
+        "--as-of",
+        "2023-03-20",
+        "--no-advance",
+    )
+    rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--decision",
+        "Số 21/QĐ-UBND",
+        "--on",
+        "2023-03-16",
+        "--as-of",
+        "2023-03-20",
+    )
+    result = rollout(
+        "reopen",
+        "HP-HAIAN",
+        "survey",
+        "--reason",
+        "Ghi nhầm số quyết định",
+        "--as-of",
+        "2023-03-21",
+    )
+    assert result.exit_code == 0, result.output
+    assert "HP-HAIAN / survey is open again" in result.output
+    with Session(make_engine(get_settings().engine_url)) as session:
+        assert list(session.scalars(select(Evidence.void))) == [True, True]
+    again = rollout("reopen", "HP-HAIAN", "survey", "--reason", "x")
+    assert again.exit_code == 2 and "not done; there is nothing to reopen" in again.output
+
+
+def test_audit_verify_names_a_changed_a_deleted_and_an_inserted_event(swept):
+    assert rollout("audit", "verify").exit_code == 0
+    with sqlite3.connect(db_path()) as db:
+        db.execute('UPDATE auditevent SET payload = \'{"name": "khác"}\' WHERE seq = 5')
+    result = rollout("audit", "verify")
+    assert result.exit_code == 3
+    assert "event 5 (unit.added HP-2023-PILOT/HP-HAIAN) was changed" in result.output
+    with sqlite3.connect(db_path()) as db:
+        db.execute("DELETE FROM auditevent WHERE seq = 8")
+    result = rollout("audit", "verify")
+    assert "events 8..8 are missing (deleted?)" in result.output
+    assert "event 9 does not follow the event before it" in result.output
+    with sqlite3.connect(db_path()) as db:
+        last, head = db.execute(
+            "SELECT max(seq), hash FROM auditevent ORDER BY seq DESC"
+        ).fetchone()
+        db.execute(
+            "INSERT INTO auditevent (seq, at, actor, action, programme_code, subject, payload,"
+            " prev_hash, hash) VALUES (?, '2023-03-07 00:00:00', 'x', 'phase.closed',"
+            " 'HP-2023-PILOT', 'HP-2023-PILOT/HP-DULE/survey', '{}', ?, ?)",
+            (last + 1, head, "f" * 64),
+        )
+    result = rollout("audit", "verify")
+    assert f"event {last + 1} (phase.closed HP-2023-PILOT/HP-DULE/survey) was changed" in (
+        result.output
+    )
+
+
+def test_audit_report_in_excel_reads_back(swept, tmp_path):
+    rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--evidence",
+        str(swept),
+        "--on",
+        "2023-03-14",
+        "--as-of",
+        "2023-03-20",
+        "--no-advance",
+    )
+    rollout(
+        "record",
+        "HP-HAIAN",
+        "survey",
+        "--decision",
+        "Số 12/QĐ-UBND",
+        "--on",
+        "2023-03-28",
+        "--as-of",
+        "2023-03-28",
+    )
+    out = tmp_path / "audit.xlsx"
+    result = rollout("audit", "report", "--as-of", "2023-03-28", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["Nhật ký giai đoạn", "Tỷ lệ đúng hạn"]
+    sheet = book["Nhật ký giai đoạn"]
+    assert sheet["A2"].value == "Mã đơn vị (unit)" and sheet["K2"].value == "Minh chứng (evidence)"
+    assert sheet.column_dimensions["K"].width == 70
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 60
+    haian = rows[0]
+    assert haian[:5] == (
+        "HP-HAIAN",
+        "Ủy ban nhân dân quận Hải An",
+        "Đợt 1 - UBND quận, huyện",
+        "survey",
+        "done",
+    )
+    assert haian[8].date().isoformat() == "2023-03-28" and haian[9] == 2  # due 24/03: 2 days late
+    assert "phieu-khao-sat.pdf sha256:" in haian[10] and "Số 12/QĐ-UBND" in haian[10]
+    rates = list(book["Tỷ lệ đúng hạn"].iter_rows(values_only=True))
+    assert ("survey", 12, 1, 0, 0.0) in rates
+    html = tmp_path / "audit.html"
+    rollout("audit", "report", "--as-of", "2023-03-28", "--format", "html", "--output", str(html))
+    assert "Ủy ban nhân dân quận Hải An" in html.read_text(encoding="utf-8")
