@@ -1,34 +1,91 @@
-"""The worked example (`make demo`): the Hải Phòng 2023 pilot, loaded, planned and reported."""
+"""The worked example (`make demo`): the Hải Phòng 2023 pilot, loaded, replayed and audited.
 
+It runs in its own home, var/demo/ (wiped at each run), so it never mixes with real data.
+The facts it records are MADE UP (see flows/demo_replay.py); the units, their parents and the
+pilot's window are from Plan 61/KH-UBND.
+"""
+
+import os
+import shutil
 import sys
+import time
+from datetime import date
 
 from rich.console import Console
 
-from config import CONFIG_DIR
-from flows.cli import app
+from config import CONFIG_DIR, PROJECT_ROOT
+from config.settings import get_settings
 
 PILOT = CONFIG_DIR / "programmes" / "haiphong-2023-pilot.yaml"
-AS_OF = "2023-05-15"  # inside the pilot: wave 1 in self-assessment, wave 2 finishing training
+FIRST, LAST = date(2023, 3, 6), date(2023, 8, 31)
+HOME = PROJECT_ROOT / "var" / "demo"
 
 console = Console(highlight=False)
 
 
 def run(*args: str) -> None:
     """Run one rollout command as a coordinator would type it; stop on failure."""
+    from flows.cli import app
+
     console.rule(f"[bold]$ rollout {' '.join(args)}")
     code = app(list(args), standalone_mode=False)
     if code:
         sys.exit(code)
 
 
+def replay() -> None:
+    """Every working day of the pilot: record that day's (made-up) facts, then sweep."""
+    from flows.demo_replay import CODE, Replay
+    from flows.phases import daily_sweep
+    from flows.prefect_setup import configure_prefect, flow_settings
+    from tasks.resources import database
+
+    configure_prefect(get_settings())
+    console.rule("[bold]Replaying 06/03/2023 - 31/08/2023: facts recorded, then a daily sweep")
+    story = Replay(database(), HOME)
+    cal = story.calendar()
+    week = {"facts": 0, "opened": 0, "closed": 0, "overdue": 0}
+    started = time.perf_counter()
+    with flow_settings():
+        day = FIRST
+        while day <= LAST:
+            week["facts"] += story.record_day(day)
+            for counts in daily_sweep(CODE, day).values():
+                for key in ("opened", "closed", "overdue"):
+                    week[key] += counts[key]
+            story.schedule_opened(cal)
+            following = cal.shift(day, 1)
+            if following.isocalendar()[1] != day.isocalendar()[1] or following > LAST:
+                console.print(
+                    f"week to {day:%d/%m/%Y}: {week['facts']:>2} facts recorded; phases "
+                    f"{week['opened']:>2} opened, {week['closed']:>2} closed, "
+                    f"{week['overdue']:>2} overdue"
+                )
+                week = dict.fromkeys(week, 0)
+            day = following
+    console.print(f"[dim]{time.perf_counter() - started:.0f} s for the replay[/]")
+
+
 def main() -> None:
-    """Load and plan the pilot, then show its status and one unit's windows."""
-    run("init", str(PILOT.relative_to(CONFIG_DIR.parent)), "--as-of", AS_OF)
-    run("status", "--as-of", AS_OF)
-    run("show", "HP-DANGLAM", "--as-of", AS_OF)
+    """Load the pilot, replay it, and show what coordinators and auditors would see."""
+    shutil.rmtree(HOME, ignore_errors=True)
+    os.environ["ROLLOUT_HOME"] = str(HOME)
+    os.environ.setdefault("ROLLOUT_ACTOR", "Chi cục TĐC Hải Phòng (minh họa)")
+    get_settings.cache_clear()
+    run("init", str(PILOT.relative_to(PROJECT_ROOT)), "--as-of", "2023-03-01")
+    run("show", "HP-DANGLAM", "--as-of", "2023-03-01")
+    replay()
+    run("status", "--as-of", "2023-05-15", "--unit", "HP-TIENLANG")
+    run("show", "HP-THUYNGUYEN", "--as-of", "2023-08-31")
+    run("show", "HP-CAUTRE", "--as-of", "2023-08-31")
+    run("audit", "report", "--as-of", "2023-08-31")
+    run("audit", "report", "--as-of", "2023-08-31", "--format", "html")
+    run("audit", "verify")
     console.print(
-        "\nNo evidence is recorded in this example yet, so phases past their due dates show as "
-        "overdue. Try `rollout status --format json`, or open var/ to see the database."
+        f"\nThe demo's database is {HOME / 'rollout.db'}; to look around:\n"
+        f"  ROLLOUT_HOME={HOME.relative_to(PROJECT_ROOT)} .venv/bin/rollout status "
+        "--as-of 2023-06-15"
+        "\nAll facts recorded in the replay are made up for illustration."
     )
 
 
