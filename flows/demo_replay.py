@@ -27,7 +27,7 @@ COORDINATOR = "Chi cục TĐC Hải Phòng (minh họa)"
 LATE = {
     ("HP-TIENLANG", "survey"): 4,
     ("HP-HOANGVANTHU", "training"): 3,
-    ("HP-DULE", "self_assessment"): 2,
+    ("HP-DULE", "self_assessment"): 4,
     ("HP-THUYNGUYEN", "action_plan"): 6,
 }
 REOPENED = "HP-CAUTRE"  # its survey decision is recorded with a wrong number, then corrected
