@@ -33,6 +33,14 @@ def swept(home, programme_dir, prefect_harness, tmp_path):
     return answers
 
 
+def hand_in_survey(answers: Path, decision: str, decided_on: str, as_of: str) -> None:
+    """Record HP-HAIAN's survey answers (14/03/2023), then a decision, through the CLI."""
+    args = ["--evidence", str(answers), "--on", "2023-03-14", "--as-of", "2023-03-20"]
+    assert rollout("record", "HP-HAIAN", "survey", *args, "--no-advance").exit_code == 0
+    args = ["--decision", decision, "--on", decided_on, "--as-of", as_of]
+    assert rollout("record", "HP-HAIAN", "survey", *args).exit_code == 0
+
+
 def test_record_then_the_unit_moves_on_by_itself(swept):
     result = rollout(
         "record",
@@ -119,29 +127,7 @@ def test_bad_records_exit_2_and_write_nothing(swept, tmp_path):
 
 
 def test_reopen_through_the_command_line(swept):
-    rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--evidence",
-        str(swept),
-        "--on",
-        "2023-03-14",
-        "--as-of",
-        "2023-03-20",
-        "--no-advance",
-    )
-    rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--decision",
-        "Số 21/QĐ-UBND",
-        "--on",
-        "2023-03-16",
-        "--as-of",
-        "2023-03-20",
-    )
+    hand_in_survey(swept, "Số 21/QĐ-UBND", "2023-03-16", "2023-03-20")
     result = rollout(
         "reopen",
         "HP-HAIAN",
@@ -188,29 +174,7 @@ def test_audit_verify_names_a_changed_a_deleted_and_an_inserted_event(swept):
 
 
 def test_audit_report_in_excel_reads_back(swept, tmp_path):
-    rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--evidence",
-        str(swept),
-        "--on",
-        "2023-03-14",
-        "--as-of",
-        "2023-03-20",
-        "--no-advance",
-    )
-    rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--decision",
-        "Số 12/QĐ-UBND",
-        "--on",
-        "2023-03-28",
-        "--as-of",
-        "2023-03-28",
-    )
+    hand_in_survey(swept, "Số 12/QĐ-UBND", "2023-03-28", "2023-03-28")
     out = tmp_path / "audit.xlsx"
     result = rollout("audit", "report", "--as-of", "2023-03-28", "--output", str(out))
     assert result.exit_code == 0, result.output

@@ -50,6 +50,12 @@ def put(engine, tmp_path, unit, phase, kind, dated, as_of=None, **kw):
         return record(session, programme, rec, as_of or dated, tmp_path / "store", "t", NOW)
 
 
+def hand_in_survey(engine, tmp_path, answered: date, decided: date, number: str) -> None:
+    """HP-HAIAN hands in its survey answers, and its steering-committee decision is recorded."""
+    put(engine, tmp_path, "HP-HAIAN", "survey", "survey_answers", answered)
+    put(engine, tmp_path, "HP-HAIAN", "survey", "steering_committee", decided, decision=number)
+
+
 def run_of(engine, unit: str, phase: str) -> PhaseRun:
     with Session(engine) as session:
         return session.scalars(
@@ -65,17 +71,7 @@ def events(engine) -> int:
 def test_phases_open_on_their_start_and_close_when_criteria_are_met(pilot, tmp_path):
     assert sweep(pilot, date(2023, 3, 3))["survey"]["opened"] == 0
     assert sweep(pilot, date(2023, 3, 6))["survey"]["opened"] == 6  # wave 1 only
-    put(pilot, tmp_path, "HP-HAIAN", "survey", "survey_answers", date(2023, 3, 15))
-    put(
-        pilot,
-        tmp_path,
-        "HP-HAIAN",
-        "survey",
-        "steering_committee",
-        date(2023, 3, 17),
-        decision="Số 12/QĐ-UBND",
-        signer="Chủ tịch UBND quận",
-    )
+    hand_in_survey(pilot, tmp_path, date(2023, 3, 15), date(2023, 3, 17), "Số 12/QĐ-UBND")
     result = sweep(pilot, date(2023, 3, 20))
     assert result["survey"]["closed"] == 1
     survey, training = run_of(pilot, "HP-HAIAN", "survey"), run_of(pilot, "HP-HAIAN", "training")
@@ -100,16 +96,7 @@ def test_overdue_then_a_late_close_moves_the_later_phases(pilot, tmp_path):
     sweep(pilot, date(2023, 3, 6))
     assert sweep(pilot, date(2023, 3, 27))["survey"]["overdue"] == 6
     assert run_of(pilot, "HP-HAIAN", "survey").status == "overdue"
-    put(pilot, tmp_path, "HP-HAIAN", "survey", "survey_answers", date(2023, 3, 28))
-    put(
-        pilot,
-        tmp_path,
-        "HP-HAIAN",
-        "survey",
-        "steering_committee",
-        date(2023, 3, 29),
-        decision="15/QĐ-UBND",
-    )
+    hand_in_survey(pilot, tmp_path, date(2023, 3, 28), date(2023, 3, 29), "15/QĐ-UBND")
     sweep(pilot, date(2023, 3, 30))
     training = run_of(pilot, "HP-HAIAN", "training")
     assert (training.status, training.actual_start) == ("open", date(2023, 3, 30))
@@ -202,16 +189,7 @@ def test_ratings_must_be_colours_of_catalogue_indicators(pilot):
 
 def test_reopen_voids_evidence_reverts_later_phases_and_keeps_everything(pilot, tmp_path):
     sweep(pilot, date(2023, 3, 6))
-    put(pilot, tmp_path, "HP-HAIAN", "survey", "survey_answers", date(2023, 3, 15))
-    put(
-        pilot,
-        tmp_path,
-        "HP-HAIAN",
-        "survey",
-        "steering_committee",
-        date(2023, 3, 17),
-        decision="Số 12/QĐ-UBND",
-    )
+    hand_in_survey(pilot, tmp_path, date(2023, 3, 15), date(2023, 3, 17), "Số 12/QĐ-UBND")
     sweep(pilot, date(2023, 3, 27))
     assert run_of(pilot, "HP-HAIAN", "training").status == "open"
     with write_session(pilot) as session:
@@ -235,16 +213,7 @@ def test_reopen_voids_evidence_reverts_later_phases_and_keeps_everything(pilot, 
     assert (
         sweep(pilot, date(2023, 3, 28))["survey"]["closed"] == 0
     )  # voided evidence no longer counts
-    put(
-        pilot,
-        tmp_path,
-        "HP-HAIAN",
-        "survey",
-        "steering_committee",
-        date(2023, 3, 28),
-        decision="Số 13/QĐ-UBND",
-    )
-    put(pilot, tmp_path, "HP-HAIAN", "survey", "survey_answers", date(2023, 3, 28))
+    hand_in_survey(pilot, tmp_path, date(2023, 3, 28), date(2023, 3, 28), "Số 13/QĐ-UBND")
     assert sweep(pilot, date(2023, 3, 29))["survey"]["closed"] == 1
 
 
