@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config import PROJECT_ROOT
@@ -28,10 +29,31 @@ class Settings(BaseSettings):
         default=None, description="Who is recorded in the audit log; default the login name."
     )
 
+    # Reminders: a file outbox (one .eml per message under home/outbox) unless SMTP is chosen.
+    mail_channel: Literal["file", "smtp"] = "file"
+    mail_from: str = "rollout <rollout@localhost>"
+    mail_reply_to: str | None = Field(
+        default=None, description="Reply-To; default the programme coordinator's e-mail."
+    )
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = 30.0
+    delivery_retries: int = Field(
+        default=2, ge=0, description="Prefect retries of a failed delivery, 2 s then 10 s apart."
+    )
+
     @property
     def engine_url(self) -> str:
         """The database URL actually used."""
         return self.database_url or f"sqlite:///{self.home / 'rollout.db'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where the file channel writes its .eml files."""
+        return self.home / "outbox"
 
     @property
     def prefect_home(self) -> Path:

@@ -25,6 +25,22 @@ class Requirement:
             return f"attendance of at least {float(self.value):.0%} of the unit's officials"
         return "a rating for every indicator of the catalogue"
 
+    def describe_vi(self) -> str:
+        """What is expected, in Vietnamese, for reminders."""
+        vi = {
+            "survey_answers": "phiếu trả lời khảo sát",
+            "steering_committee": "quyết định thành lập Ban chỉ đạo và Tổ công tác ISO",
+            "action_programme": "quyết định phê duyệt chương trình hành động",
+            "results_report": "báo cáo kết quả thực hiện",
+        }
+        if self.kind == "evidence":
+            return f"Nộp {vi.get(str(self.value), str(self.value))}"
+        if self.kind == "decision":
+            return f"Ban hành {vi.get(str(self.value), str(self.value))} (số, ngày)"
+        if self.kind == "attendance_share":
+            return f"Danh sách điểm danh đào tạo đạt ít nhất {float(self.value):.0%} số cán bộ"
+        return "Tự đánh giá đủ tất cả các chỉ số của bộ tiêu chí"
+
 
 @dataclass(frozen=True)
 class Fact:

@@ -4,7 +4,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -16,6 +16,7 @@ from models.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
 from models.completion import parse_requirements
 from models.planning import PHASES, PhaseStep
 from models.problems import InputError, Problem
+from models.reminders import default_policy
 from models.roster import UnitRecord, load_roster
 
 PhaseCode = Literal["survey", "training", "self_assessment", "action_plan", "reporting"]
@@ -29,7 +30,7 @@ class CoordinatorIn(_Strict):
     agency: str = Field(min_length=1)
     office: str | None = None
     contact: str | None = None
-    email: EmailStr | None = None
+    email: EmailStr  # reminders to units without an address, and escalations, go here
     phone: str | None = None
 
 
@@ -50,6 +51,14 @@ class PhaseIn(_Strict):
         if value is not None:
             parse_requirements(value)
         return value
+
+
+class RemindersIn(_Strict):
+    before_due: list[Annotated[int, Field(gt=0)]] | None = None
+    on_due: bool | None = None
+    overdue_every: int | None = Field(default=None, gt=0)
+    escalate_after: int | None = Field(default=None, gt=0)
+    language: Literal["vi", "en"] | None = None
 
 
 class DayIn(_Strict):
@@ -73,6 +82,7 @@ class ProgrammeIn(_Strict):
     waves: list[WaveIn] = Field(min_length=1)
     phases: dict[PhaseCode, PhaseIn] = {}
     due_soon_days: int | None = Field(default=None, ge=0)
+    reminders: RemindersIn = RemindersIn()
     calendar: CalendarIn = CalendarIn()
 
     @field_validator("time_zone")
@@ -112,6 +122,7 @@ class ProgrammeSpec:
     source_file: str
     roster_file: str
     catalogue: Catalogue
+    reminders: dict[str, Any] = field(default_factory=dict)
     wave_of: dict[str, str] = field(default_factory=dict)
 
     def calendar(self) -> WorkingCalendar:
@@ -318,6 +329,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
         source_file=source,
         roster_file=str(roster_path),
         catalogue=catalogue,
+        reminders=default_policy() | spec_in.reminders.model_dump(exclude_none=True),
         wave_of=wave_of,
     )
 

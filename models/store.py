@@ -33,6 +33,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
         "due_soon_days": spec.due_soon_days,
         "source_file": spec.source_file,
         "catalogue": spec.catalogue.as_data(),
+        "reminders": spec.reminders,
     }
     programme = session.scalars(select(Programme).where(Programme.code == code)).first()
     if programme is None:

@@ -19,6 +19,7 @@ class Programme(SQLModel, table=True):
     due_soon_days: int
     source_file: str
     catalogue: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    reminders: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -109,6 +110,42 @@ class IndicatorRating(SQLModel, table=True):
     rating: str = Field(max_length=8)
     rated_on: date
     assessor: str
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A digest to one recipient, rendered and stored before it is sent; sent at most once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    recipient: str
+    day: date = Field(index=True)
+    subject: str
+    body_text: str
+    body_html: str
+    status: str = Field(default="pending", max_length=16, index=True)  # pending or sent
+    attempts: int = 0
+    last_error: str | None = None
+    channel: str | None = Field(default=None, max_length=16)
+    channel_message_id: str | None = None
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class ReminderItem(SQLModel, table=True):
+    """One reminder of one phase run to one recipient on one day, under a unique key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    phase_run_id: int = Field(foreign_key="phaserun.id", index=True)
+    rule: str = Field(max_length=32)
+    day: date
+    recipient: str
+    role: str = Field(max_length=16)  # unit, parent or coordinator
+    note: str | None = None
+    created_at: datetime
+    message_id: int | None = Field(default=None, foreign_key="outboxmessage.id", index=True)
 
 
 class AuditEvent(SQLModel, table=True):
