@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
 
 from config import PROJECT_ROOT
 
@@ -21,6 +21,19 @@ def _environment() -> Environment:
     )
 
 
+class TemplateFieldError(Exception):
+    """A template names a field its data lacks, or does not parse: never a blank in a message."""
+
+
 def render_text(template: str, **data: object) -> str:
     """Render a template from templates/ (HTML ones escape what they insert)."""
-    return _environment().get_template(template).render(**data)
+    try:
+        return _environment().get_template(template).render(**data)
+    except UndefinedError as exc:
+        raise TemplateFieldError(
+            f"template {template}: {exc.message}; add it to the data or remove it from the template"
+        ) from exc
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{template}:{line}" if line else template
+        raise TemplateFieldError(f"template {where}: {exc}") from exc

@@ -66,3 +66,50 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=120), flow_settings():
         yield
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.received: list[bytes] = []
+        self.controller = None
+
+    async def handle_DATA(self, _server, _session, envelope):
+        self.received.append(envelope.original_content)
+        return "250 OK"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def messages(self):
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(raw, policy=policy.default) for raw in self.received]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A running SMTP server, and the settings that send reminders to it (no retries)."""
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("ROLLOUT_MAIL_CHANNEL", "smtp")
+    monkeypatch.setenv("ROLLOUT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ROLLOUT_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("ROLLOUT_SMTP_SECURITY", "none")
+    monkeypatch.setenv("ROLLOUT_DELIVERY_RETRIES", "0")
+    get_settings.cache_clear()
+    yield server
+    if server.controller and server.controller._thread is not None:
+        server.stop()

@@ -1,0 +1,111 @@
+"""Delivery channels for the outbox: .eml files (default) or SMTP. No Prefect here."""
+
+import hashlib
+import os
+import smtplib
+import ssl
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
+from pathlib import Path
+
+from config.settings import Settings
+from models.tables import OutboxMessage
+
+
+def build_message(message: OutboxMessage, settings: Settings, reply_to: str | None) -> Message:
+    """A multipart text+HTML e-mail, UTF-8, with RFC 2047 headers any mail server accepts.
+
+    Built with email.mime (compat32): the same encoding as EmailMessage at a fifth of the cost,
+    which matters at 3,000 messages a morning. The outbox key fixes the Message-ID and the
+    boundary, so the same message always has the same bytes and a resend can be recognised.
+    """
+    digest = hashlib.sha256(message.key.encode("utf-8")).hexdigest()[:32]
+    email = MIMEMultipart("alternative", boundary=f"=_rollout_{digest}")
+    email["Subject"] = Header(message.subject, "utf-8")
+    name, address = parseaddr(settings.mail_from)
+    email["From"] = formataddr((name, address), "utf-8")
+    email["To"] = message.recipient
+    if settings.mail_reply_to or reply_to:
+        email["Reply-To"] = settings.mail_reply_to or reply_to
+    email["Date"] = format_datetime(message.created_at)
+    email["Message-ID"] = f"<{digest}@rollout>"
+    email.attach(MIMEText(message.body_text, "plain", "utf-8"))
+    email.attach(MIMEText(message.body_html, "html", "utf-8"))
+    return email
+
+
+class FileChannel:
+    """Writes each message as an .eml file named by its outbox key (rewriting it is harmless)."""
+
+    name = "file"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.made: set[Path] = set()
+
+    def __enter__(self) -> "FileChannel":
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def send(self, message: OutboxMessage, email: Message) -> str:
+        """Write the file atomically; returns the Message-ID."""
+        safe = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in message.key)
+        folder = self.folder / f"{message.day}"
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+        partial = folder / f".{safe}.partial"
+        partial.write_bytes(email.as_bytes())
+        os.replace(partial, folder / f"{safe}.eml")  # a reader sees the whole file or none
+        return email["Message-ID"]
+
+
+class SmtpChannel:
+    """Sends through one SMTP connection per delivery run (STARTTLS, SSL or plain)."""
+
+    name = "smtp"
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> "SmtpChannel":
+        s = self.settings
+        context = ssl.create_default_context()
+        if s.smtp_security == "ssl":
+            self.smtp = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=s.smtp_timeout, context=context
+            )
+        else:
+            self.smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+            if s.smtp_security == "starttls":
+                self.smtp.starttls(context=context)
+        if s.smtp_user:
+            password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+            self.smtp.login(s.smtp_user, password)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except smtplib.SMTPException:
+                self.smtp.close()
+
+    def send(self, message: OutboxMessage, email: Message) -> str:
+        """Send one message; returns its Message-ID."""
+        self.smtp.send_message(email)
+        return email["Message-ID"]
+
+
+def open_channel(settings: Settings) -> FileChannel | SmtpChannel:
+    """The channel the settings choose (ROLLOUT_MAIL_CHANNEL)."""
+    if settings.mail_channel == "smtp":
+        return SmtpChannel(settings)
+    return FileChannel(settings.outbox_dir)
