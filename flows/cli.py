@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from config.settings import get_settings
-from flows import cli_audit, cli_records
+from flows import cli_audit, cli_records, cli_reminders
 from flows.cli_support import (
     AS_OF_HELP,
     LONG_TABLE,
@@ -118,6 +118,21 @@ def status(
         )
     else:
         out.print(status_table(rows, day, out.width))
+    _report_delivery_trouble(programme)
+
+
+def _report_delivery_trouble(programme: str | None) -> None:
+    """Say on stderr when reminders wait in the outbox because delivery failed."""
+    from models.outbox import delivery_trouble
+    from models.schedule import get_programme
+
+    with read_session(make_engine(get_settings().engine_url)) as session:
+        waiting, error = delivery_trouble(session, get_programme(session, programme))
+    if error:
+        err.print(
+            f"[bold yellow]warning:[/] {waiting} reminders not yet delivered "
+            f"(last error: {error}); the next sweep tries again."
+        )
 
 
 @app.command()
@@ -159,6 +174,9 @@ def prefect_server() -> None:
 
 
 app.add_typer(cli_audit.audit_app, name="audit")
+app.add_typer(cli_reminders.calendar_app, name="calendar")
+app.command()(cli_reminders.reminders)
+app.command()(cli_reminders.serve)
 app.command()(cli_records.record)
 app.command()(cli_records.reopen)
 app.command()(cli_records.sweep)

@@ -160,9 +160,14 @@ def sweep(
 
             return daily_sweep(code, day)
 
-        counts = run_flow(call)
-    for phase, c in counts.items():
+        result = run_flow(call)
+    for phase, c in result["phases"].items():
         out.print(
             f"{phase:<16} {c['opened']:>5} opened {c['closed']:>5} closed {c['overdue']:>5} overdue"
         )
+    r = result["reminders"]
+    out.print(
+        f"reminders: {r['new']} new, {r['messages']} messages written, {r['sent']} sent"
+        + (f", NOT DELIVERED: {r['error']}" if r.get("error") else "")
+    )
     err.print(f"Swept {code} as of {day}.")

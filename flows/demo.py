@@ -44,22 +44,24 @@ def replay() -> None:
     console.rule("[bold]Replaying 06/03/2023 - 31/08/2023: facts recorded, then a daily sweep")
     story = Replay(database(), HOME)
     cal = story.calendar()
-    week = {"facts": 0, "opened": 0, "closed": 0, "overdue": 0}
+    week = {"facts": 0, "opened": 0, "closed": 0, "overdue": 0, "messages": 0}
     started = time.perf_counter()
     with flow_settings():
         day = FIRST
         while day <= LAST:
             week["facts"] += story.record_day(day)
-            for counts in daily_sweep(CODE, day).values():
+            result = daily_sweep(CODE, day)
+            week["messages"] += result["reminders"]["sent"]
+            for counts in result["phases"].values():
                 for key in ("opened", "closed", "overdue"):
                     week[key] += counts[key]
             story.schedule_opened(cal)
             following = cal.shift(day, 1)
             if following.isocalendar()[1] != day.isocalendar()[1] or following > LAST:
                 console.print(
-                    f"week to {day:%d/%m/%Y}: {week['facts']:>2} facts recorded; phases "
-                    f"{week['opened']:>2} opened, {week['closed']:>2} closed, "
-                    f"{week['overdue']:>2} overdue"
+                    f"to {day:%d/%m/%Y}: {week['facts']:>2} facts; phases {week['opened']:>2} "
+                    f"opened, {week['closed']:>2} closed, {week['overdue']:>2} overdue; "
+                    f"{week['messages']:>2} e-mails"
                 )
                 week = dict.fromkeys(week, 0)
             day = following

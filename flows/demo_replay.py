@@ -28,7 +28,7 @@ LATE = {
     ("HP-TIENLANG", "survey"): 4,
     ("HP-HOANGVANTHU", "training"): 3,
     ("HP-DULE", "self_assessment"): 4,
-    ("HP-THUYNGUYEN", "action_plan"): 6,
+    ("HP-THUYNGUYEN", "action_plan"): 9,  # late enough to be escalated
 }
 REOPENED = "HP-CAUTRE"  # its survey decision is recorded with a wrong number, then corrected
 

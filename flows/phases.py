@@ -2,11 +2,13 @@
 
 from datetime import UTC, date, datetime
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
+from config.settings import get_settings
 from models.planning import PHASES
 from tasks.phases import find_unit, reconcile_batch
-from tasks.planning import find_unit_batches
+from tasks.planning import find_unit_batches, programme_day
+from tasks.reminders import deliver, enqueue_batch, write_digests
 
 _PURPOSE = {
     "survey": "preparation and preliminary survey",
@@ -54,15 +56,46 @@ PHASE_FLOWS = {phase: _phase_flow(phase) for phase in PHASES}
 
 
 @flow(name="daily-sweep", flow_run_name="sweep-{programme_code}-{as_of}")
-def daily_sweep(
-    programme_code: str, as_of: date, recorded_at: datetime | None = None
-) -> dict[str, dict[str, int]]:
-    """Run the five phase flows, in order, over every unit of a programme in batches."""
+def daily_sweep(programme_code: str, as_of: date, recorded_at: datetime | None = None) -> dict:
+    """Run the five phase flows over every unit in batches, then send the day's reminders."""
     recorded_at = recorded_at or datetime.now(UTC)
     batches = find_unit_batches(programme_code)
-    return {
+    phases = {
         phase: PHASE_FLOWS[phase](programme_code, batches, as_of, recorded_at) for phase in PHASES
     }
+    return {"phases": phases, "reminders": _reminders(programme_code, batches, as_of, recorded_at)}
+
+
+def _reminders(code: str, batches: list[list[int]], as_of: date, recorded_at: datetime) -> dict:
+    """Enqueue per batch, write the digests, deliver; a failed delivery waits for the next try."""
+    due = sum(
+        enqueue_batch(code, i, ids, as_of, recorded_at)["new"]
+        for i, ids in enumerate(batches, start=1)
+    )
+    written = write_digests(code, as_of, recorded_at)
+    retries = get_settings().delivery_retries
+    state = deliver.with_options(retries=retries)(code, return_state=True)
+    if state.is_completed():
+        return {"new": due, "messages": written, **state.result()}
+    get_run_logger().error("reminders kept in the outbox: %s", state.message)
+    return {"new": due, "messages": written, "sent": 0, "failed": 1, "error": str(state.message)}
+
+
+@flow(name="send-reminders", flow_run_name="reminders-{programme_code}-{as_of}")
+def send_reminders(programme_code: str, as_of: date, recorded_at: datetime | None = None) -> dict:
+    """Send the reminders due by a date (and anything the outbox still holds), without a sweep."""
+    recorded_at = recorded_at or datetime.now(UTC)
+    return _reminders(programme_code, find_unit_batches(programme_code), as_of, recorded_at)
+
+
+@flow(name="scheduled-sweep", flow_run_name="scheduled-{programme_code}")
+def scheduled_sweep(programme_code: str) -> dict | None:
+    """The 07:00 run: sweep today (in the programme's time zone) if it is a working day."""
+    day, working = programme_day(programme_code)
+    if not working:
+        get_run_logger().info("%s is not a working day: nothing to do", day)
+        return None
+    return daily_sweep(programme_code, day)
 
 
 @flow(name="unit-rollout", flow_run_name="unit-{unit_code}-{as_of}")

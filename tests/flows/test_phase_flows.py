@@ -33,7 +33,7 @@ def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
     get_settings.cache_clear()
     init_programme(str(programme_dir[0]), date(2023, 3, 1))
     state = daily_sweep("HP-2023-PILOT", date(2023, 3, 27), return_state=True)
-    counts = state.result()
+    counts = state.result()["phases"]
     # Wave 1 (from 06/03) opens and is past due on 24/03; wave 2 (from 20/03) opens.
     assert counts["survey"] == {"opened": 12, "closed": 0, "overdue": 6, "unchanged": 0}
     children = child_runs(state.state_details.flow_run_id)
@@ -46,4 +46,4 @@ def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
         f"survey-HP-2023-PILOT-batch-{i}" for i in (1, 2, 3)
     ]
     again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
-    assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again.values())
+    assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again["phases"].values())
