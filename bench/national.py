@@ -21,6 +21,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-"))
     os.environ["ROLLOUT_HOME"] = str(scratch / "var")
     from bench.generate import generate
+    from bench.reminders import busy_reminders
     from config.settings import get_settings
     from flows.prefect_setup import configure_prefect, flow_settings
 
@@ -54,6 +55,7 @@ def main() -> None:
         assert result["planned"]["unchanged"] == 3355, result
 
         figures += _busy_sweep(settings)
+        figures += busy_reminders(settings)
 
     batches = -(-3355 // settings.batch_size)
     figures.append(
@@ -142,7 +144,9 @@ def _busy_sweep(settings) -> list[tuple[str, str]]:
     with Session(engine) as session:
         changes = session.scalar(select(func.count()).select_from(AuditEvent)) - before
     batches = -(-3355 // settings.batch_size)
-    moved = {k: sum(c[k] for c in counts.values()) for k in ("opened", "closed", "overdue")}
+    moved = {
+        k: sum(c[k] for c in counts["phases"].values()) for k in ("opened", "closed", "overdue")
+    }
     return [
         ("busy daily sweep, 3,355 units (flow time)", took),
         (
