@@ -1,6 +1,7 @@
 """Tasks that plan a programme's units in batches and publish the plan."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -11,6 +12,7 @@ from models.audit import Change, append_changes
 from models.database import read_session, write_session
 from models.schedule import get_programme, plan_units, unit_batches
 from models.status import wave_phase_summary
+from models.store import programme_calendar
 from tasks.rendering import render_text
 from tasks.resources import actor, database
 
@@ -25,6 +27,15 @@ def find_unit_batches(programme_code: str) -> list[list[int]]:
     with read_session(database()) as session:
         programme = get_programme(session, programme_code)
         return unit_batches(session, programme, get_settings().batch_size)
+
+
+@task(name="programme-day", task_run_name="today-{programme_code}", cache_policy=NO_CACHE)
+def programme_day(programme_code: str) -> tuple[date, bool]:
+    """Today in the programme's time zone, and whether it is a working day there."""
+    with read_session(database()) as session:
+        programme = get_programme(session, programme_code)
+        day = datetime.now(ZoneInfo(programme.time_zone)).date()
+        return day, programme_calendar(session, programme.id).is_working_day(day)
 
 
 @task(
