@@ -68,6 +68,22 @@ def replay() -> None:
     console.print(f"[dim]{time.perf_counter() - started:.0f} s for the replay[/]")
 
 
+def show_outbox() -> None:
+    """Count the replay's e-mails in the file outbox and print one escalation, decoded."""
+    from email import message_from_bytes, policy
+
+    outbox = get_settings().outbox_dir
+    files = sorted(outbox.rglob("*.eml"))
+    console.rule(f"[bold]{len(files)} reminder e-mails in {outbox.relative_to(PROJECT_ROOT)}")
+    for path in files:
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if "chậm tiến độ" in str(message["Subject"]) and "vanphong" in str(message["To"]):
+            console.print(f"[dim]{path.relative_to(PROJECT_ROOT)}[/]")
+            console.print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
+            console.print(message.get_body(preferencelist=("plain",)).get_content())
+            break
+
+
 def main() -> None:
     """Load the pilot, replay it, and show what coordinators and auditors would see."""
     shutil.rmtree(HOME, ignore_errors=True)
@@ -83,6 +99,7 @@ def main() -> None:
     run("audit", "report", "--as-of", "2023-08-31")
     run("audit", "report", "--as-of", "2023-08-31", "--format", "html")
     run("audit", "verify")
+    show_outbox()
     console.print(
         f"\nThe demo's database is {HOME / 'rollout.db'}; to look around:\n"
         f"  ROLLOUT_HOME={HOME.relative_to(PROJECT_ROOT)} .venv/bin/rollout status "

@@ -1,6 +1,7 @@
 """The five phase flows, the daily sweep over a programme, and one unit's rollout."""
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from prefect import flow, get_run_logger
 
@@ -73,12 +74,17 @@ def _reminders(code: str, batches: list[list[int]], as_of: date, recorded_at: da
         for i, ids in enumerate(batches, start=1)
     )
     written = write_digests(code, as_of, recorded_at)
-    retries = get_settings().delivery_retries
-    state = deliver.with_options(retries=retries)(code, return_state=True)
+    state = _deliver_task(get_settings().delivery_retries)(code, return_state=True)
     if state.is_completed():
         return {"new": due, "messages": written, **state.result()}
     get_run_logger().error("reminders kept in the outbox: %s", state.message)
     return {"new": due, "messages": written, "sent": 0, "failed": 1, "error": str(state.message)}
+
+
+@lru_cache(maxsize=4)
+def _deliver_task(retries: int):
+    """The delivery task with the configured retries (built once per value, not per sweep)."""
+    return deliver.with_options(retries=retries)
 
 
 @flow(name="send-reminders", flow_run_name="reminders-{programme_code}-{as_of}")
