@@ -48,3 +48,37 @@ def test_init_plan_and_status_on_postgresql(pg_url, programme_dir):
     assert [r.status for r in rows] == ["overdue", "overdue", "open", "not_started", "not_started"]
     assert rows[0].unit_name == "Ủy ban nhân dân phường Đằng Lâm"
     engine.dispose()
+
+
+def test_phases_and_the_reminder_outbox_on_postgresql(pg_url, programme_dir):
+    from datetime import UTC, datetime
+
+    from models.database import write_session
+    from models.outbox import enqueue, save_messages, unsent_digests
+    from models.schedule import get_programme, unit_batches
+    from models.tables import OutboxMessage, ReminderItem
+    from tests.models.test_reconcile import sweep
+
+    engine = make_engine(pg_url)
+    migrate(engine)
+    load_and_plan(engine, programme_dir[0])
+    sweep(engine, date(2023, 3, 6))
+    assert sweep(engine, date(2023, 3, 27))["survey"]["overdue"] == 6
+    now = datetime.now(UTC)
+    for _ in range(2):  # the second pass finds every key already there
+        with write_session(engine) as session:
+            programme = get_programme(session, None)
+            for ids in unit_batches(session, programme, 5):
+                enqueue(session, programme, ids, date(2023, 3, 31), now)
+            digests = unsent_digests(session, programme, date(2023, 3, 31))
+            rendered = [(d, "s", "t", "h") for d in digests.values()]
+            save_messages(session, programme, date(2023, 3, 31), rendered, now)
+    with Session(engine) as session:
+        messages = session.scalar(select(func.count()).select_from(OutboxMessage))
+        unlinked = session.scalar(
+            select(func.count()).select_from(ReminderItem).where(ReminderItem.message_id.is_(None))
+        )
+        assert verify_chain(session) == []
+    # 12 units reminded, plus the city (parent of wave 1) and the coordinator escalated to.
+    assert (messages, unlinked) == (14, 0)
+    engine.dispose()
