@@ -14,6 +14,8 @@ from models.database import make_engine
 from models.tables import AuditEvent, Evidence
 from tests.flows.test_cli import rollout
 
+HAIAN_SURVEY = ("record", "HP-HAIAN", "survey")
+
 
 def db_path() -> Path:
     return get_settings().home / "rollout.db"
@@ -36,39 +38,19 @@ def swept(home, programme_dir, prefect_harness, tmp_path):
 def hand_in_survey(answers: Path, decision: str, decided_on: str, as_of: str) -> None:
     """Record HP-HAIAN's survey answers (14/03/2023), then a decision, through the CLI."""
     args = ["--evidence", str(answers), "--on", "2023-03-14", "--as-of", "2023-03-20"]
-    assert rollout("record", "HP-HAIAN", "survey", *args, "--no-advance").exit_code == 0
+    assert rollout(*HAIAN_SURVEY, *args, "--no-advance").exit_code == 0
     args = ["--decision", decision, "--on", decided_on, "--as-of", as_of]
-    assert rollout("record", "HP-HAIAN", "survey", *args).exit_code == 0
+    assert rollout(*HAIAN_SURVEY, *args).exit_code == 0
 
 
 def test_record_then_the_unit_moves_on_by_itself(swept):
-    result = rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--evidence",
-        str(swept),
-        "--on",
-        "2023-03-14",
-        "--as-of",
-        "2023-03-20",
-    )
+    on = ["--on", "2023-03-14", "--as-of", "2023-03-20"]
+    result = rollout(*HAIAN_SURVEY, "--evidence", str(swept), *on)
     assert result.exit_code == 0, result.output
     assert "Recorded survey_answers for HP-HAIAN / survey: phieu-khao-sat.pdf" in result.output
     assert "HP-HAIAN: no phase changed." in result.output
-    result = rollout(
-        "record",
-        "HP-HAIAN",
-        "survey",
-        "--decision",
-        "Số 12/QĐ-UBND",
-        "--on",
-        "2023-03-16",
-        "--signer",
-        "Chủ tịch UBND quận",
-        "--as-of",
-        "2023-03-20",
-    )
+    decision = ["--decision", "Số 12/QĐ-UBND", "--signer", "Chủ tịch UBND quận"]
+    result = rollout(*HAIAN_SURVEY, *decision, "--on", "2023-03-16", "--as-of", "2023-03-20")
     assert result.exit_code == 0, result.output
     assert "HP-HAIAN: survey closed." in result.output
     status = rollout("status", "--unit", "HP-HAIAN", "--as-of", "2023-03-20", "--format", "csv")
