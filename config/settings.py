@@ -45,6 +45,18 @@ class Settings(BaseSettings):
         default=2, ge=0, description="Prefect retries of a failed delivery, 2 s then 10 s apart."
     )
 
+    documents: Path | None = Field(
+        default=None, description="Where generated documents go; default home/documents."
+    )
+    soffice: str = Field(
+        default="soffice", description="LibreOffice's command, for `docs generate --pdf`."
+    )
+
+    @property
+    def documents_dir(self) -> Path:
+        """Where generated Word files (and their PDFs and previews) are written."""
+        return self.documents or self.home / "documents"
+
     @property
     def engine_url(self) -> str:
         """The database URL actually used."""

@@ -71,6 +71,27 @@ class CalendarIn(_Strict):
     working_days: list[DayIn] = []
 
 
+class AgencyIn(_Strict):
+    parent: str | None = None  # the governing agency, e.g. ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG
+    name: str = Field(min_length=1)  # e.g. SỞ KHOA HỌC VÀ CÔNG NGHỆ
+    symbol: str = Field(pattern=r"^[^\s/-]{1,16}$")  # its abbreviation in numbers, e.g. SKHCN
+
+
+class TrainingIn(_Strict):
+    place: str | None = None  # default: the unit's hall
+    expert: str | None = None  # default: experts of the coordinating office
+    time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class DocumentsIn(_Strict):
+    templates: str | None = None  # a folder with vi/ and en/ templates that override by name
+    language: Literal["vi", "en"] = "vi"
+    place: str | None = None  # the place in every date line; default: each unit's own name
+    coordinator_agency: AgencyIn | None = None  # issues the programme's summary report
+    training: TrainingIn = TrainingIn()
+    draft_on_open: bool = True  # a phase flow drafts the phase's documents when a unit opens it
+
+
 class ProgrammeIn(_Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     title: str = Field(min_length=1)
@@ -84,6 +105,7 @@ class ProgrammeIn(_Strict):
     due_soon_days: int | None = Field(default=None, ge=0)
     reminders: RemindersIn = RemindersIn()
     calendar: CalendarIn = CalendarIn()
+    documents: DocumentsIn = DocumentsIn()
 
     @field_validator("time_zone")
     @classmethod
@@ -124,6 +146,7 @@ class ProgrammeSpec:
     catalogue: Catalogue
     reminders: dict[str, Any] = field(default_factory=dict)
     wave_of: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> WorkingCalendar:
         """The programme's working-day calendar."""
@@ -309,6 +332,12 @@ def load_programme(path: Path) -> ProgrammeSpec:
         catalogue = load_catalogue(catalogue_path)
     except InputError as exc:
         problems.extend(exc.problems)
+    documents = spec_in.documents.model_dump(exclude_none=True)
+    if spec_in.documents.templates:
+        folder = (path.parent / spec_in.documents.templates).resolve()
+        if not folder.is_dir():
+            bad(("documents", "templates"), f"no folder {folder}; create it (with vi/ and en/)")
+        documents["templates"] = str(folder)
     if problems:
         raise InputError(problems)
 
@@ -331,6 +360,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
         catalogue=catalogue,
         reminders=default_policy() | spec_in.reminders.model_dump(exclude_none=True),
         wave_of=wave_of,
+        documents=documents,
     )
 
 

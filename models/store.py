@@ -34,6 +34,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
         "source_file": spec.source_file,
         "catalogue": spec.catalogue.as_data(),
         "reminders": spec.reminders,
+        "documents": spec.documents,
     }
     programme = session.scalars(select(Programme).where(Programme.code == code)).first()
     if programme is None:

@@ -1,4 +1,4 @@
-"""SQLModel tables: programme, calendar override, wave, unit, phase run, audit event."""
+"""SQLModel tables: programme, calendar, units, phase runs, evidence, outbox, documents, audit."""
 
 from datetime import date, datetime
 
@@ -20,6 +20,7 @@ class Programme(SQLModel, table=True):
     source_file: str
     catalogue: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reminders: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    documents: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -146,6 +147,47 @@ class ReminderItem(SQLModel, table=True):
     note: str | None = None
     created_at: datetime
     message_id: int | None = Field(default=None, foreign_key="outboxmessage.id", index=True)
+
+
+class GeneratedDocument(SQLModel, table=True):
+    """A registered document: one version of one type for one unit (or the programme)."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "subject", "doc_type", "language", "version"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    subject: str = Field(max_length=64)  # the unit's code, or the programme's for its own reports
+    phase: str = Field(max_length=32)
+    doc_type: str = Field(max_length=64)
+    language: str = Field(max_length=8)
+    version: int
+    replaces_id: int | None = Field(default=None, foreign_key="document.id")
+    issuer: str = Field(max_length=64)  # whose number sequence: a unit's code, or "coordinator"
+    number: int | None = None
+    number_symbol: str | None = Field(default=None, max_length=64)  # "12/KH-UBND"
+    issued_on: date
+    template_name: str
+    template_sha256: str = Field(max_length=64)
+    data_sha256: str = Field(max_length=64)
+    output_sha256: str = Field(max_length=64)
+    path: str  # relative to the documents folder
+    created_by: str
+    created_at: datetime
+
+
+class DocumentCounter(SQLModel, table=True):
+    """The last number an agency gave to a type of document in a year (never reused)."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "issuer", "symbol", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    issuer: str = Field(max_length=64)
+    symbol: str = Field(max_length=16)
+    year: int
+    last: int = 0
 
 
 class AuditEvent(SQLModel, table=True):
