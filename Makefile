@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench server lock clean
+.PHONY: demo test lint format bench server lock clean templates
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench: $(STAMP)
 # In another terminal: export PREFECT_API_URL=http://127.0.0.1:4200/api
 server: $(STAMP)
 	$(BIN)/rollout prefect-server
+
+templates: $(STAMP)
+	$(BIN)/python templates/documents/build.py
 
 lock:
 	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \

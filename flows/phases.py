@@ -6,6 +6,7 @@ from functools import lru_cache
 from prefect import flow, get_run_logger
 
 from config.settings import get_settings
+from flows.documents import draft_opened
 from models.planning import PHASES
 from tasks.phases import find_unit, reconcile_batch
 from tasks.planning import find_unit_batches, programme_day
@@ -38,15 +39,16 @@ def _phase_flow(phase: str):
         recorded_at: datetime | None = None,
     ) -> dict[str, int]:
         recorded_at = recorded_at or datetime.now(UTC)
-        return _sum(
-            [
-                reconcile_batch(programme_code, phase, index, ids, as_of, recorded_at)
-                for index, ids in enumerate(unit_batches, start=1)
-            ]
-        )
+        counts = [
+            reconcile_batch(programme_code, phase, index, ids, as_of, recorded_at)
+            for index, ids in enumerate(unit_batches, start=1)
+        ]
+        opened = [c["opened"] for c in counts]
+        drafted = draft_opened(programme_code, phase, unit_batches, opened, as_of, recorded_at)
+        return _sum(counts) | {"drafted": drafted["new"]}
 
     run.__name__ = run.__qualname__ = f"{phase}_flow"
-    run.__doc__ = f"Reconcile the {phase} phase ({_PURPOSE[phase]}) for batches of units."
+    run.__doc__ = f"Reconcile {phase} ({_PURPOSE[phase]}) in batches; draft where units open it."
     return flow(
         name=f"phase-{phase.replace('_', '-')}",
         flow_run_name=f"{phase}-{{programme_code}}-{{as_of}}",
@@ -111,7 +113,11 @@ def unit_rollout(
     """Take one unit through its phases as far as its recorded facts allow."""
     recorded_at = recorded_at or datetime.now(UTC)
     ids = find_unit(programme_code, unit_code)
-    return {
-        phase: reconcile_batch(programme_code, phase, 1, ids, as_of, recorded_at)
-        for phase in PHASES
-    }
+    counts = {}
+    for phase in PHASES:
+        counts[phase] = reconcile_batch(programme_code, phase, 1, ids, as_of, recorded_at)
+        drafted = draft_opened(
+            programme_code, phase, [ids], [counts[phase]["opened"]], as_of, recorded_at
+        )
+        counts[phase]["drafted"] = drafted["new"]
+    return counts
