@@ -20,6 +20,7 @@ def main() -> None:
     """Generate the programme, warm Prefect up, then time each step and print the figures."""
     scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-"))
     os.environ["ROLLOUT_HOME"] = str(scratch / "var")
+    from bench.documents import survey_documents
     from bench.generate import generate
     from bench.reminders import busy_reminders
     from config.settings import get_settings
@@ -54,6 +55,7 @@ def main() -> None:
         figures.append(("init+plan again, nothing changed (flow time)", _s(t)))
         assert result["planned"]["unchanged"] == 3355, result
 
+        figures += survey_documents(settings)
         figures += _busy_sweep(settings)
         figures += busy_reminders(settings)
 

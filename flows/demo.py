@@ -19,6 +19,7 @@ from config.settings import get_settings
 PILOT = CONFIG_DIR / "programmes" / "haiphong-2023-pilot.yaml"
 FIRST, LAST = date(2023, 3, 6), date(2023, 8, 31)
 HOME = PROJECT_ROOT / "var" / "demo"
+DOCUMENTS = PROJECT_ROOT / "var" / "documents"
 
 console = Console(highlight=False)
 
@@ -44,7 +45,7 @@ def replay() -> None:
     console.rule("[bold]Replaying 06/03/2023 - 31/08/2023: facts recorded, then a daily sweep")
     story = Replay(database(), HOME)
     cal = story.calendar()
-    week = {"facts": 0, "opened": 0, "closed": 0, "overdue": 0, "messages": 0}
+    week = {"facts": 0, "opened": 0, "closed": 0, "overdue": 0, "drafted": 0, "messages": 0}
     started = time.perf_counter()
     with flow_settings():
         day = FIRST
@@ -53,7 +54,7 @@ def replay() -> None:
             result = daily_sweep(CODE, day)
             week["messages"] += result["reminders"]["sent"]
             for counts in result["phases"].values():
-                for key in ("opened", "closed", "overdue"):
+                for key in ("opened", "closed", "overdue", "drafted"):
                     week[key] += counts[key]
             story.schedule_opened(cal)
             following = cal.shift(day, 1)
@@ -61,7 +62,7 @@ def replay() -> None:
                 console.print(
                     f"to {day:%d/%m/%Y}: {week['facts']:>2} facts; phases {week['opened']:>2} "
                     f"opened, {week['closed']:>2} closed, {week['overdue']:>2} overdue; "
-                    f"{week['messages']:>2} e-mails"
+                    f"{week['drafted']:>2} documents drafted; {week['messages']:>2} e-mails"
                 )
                 week = dict.fromkeys(week, 0)
             day = following
@@ -87,7 +88,9 @@ def show_outbox() -> None:
 def main() -> None:
     """Load the pilot, replay it, and show what coordinators and auditors would see."""
     shutil.rmtree(HOME, ignore_errors=True)
+    shutil.rmtree(DOCUMENTS, ignore_errors=True)
     os.environ["ROLLOUT_HOME"] = str(HOME)
+    os.environ["ROLLOUT_DOCUMENTS"] = str(DOCUMENTS)
     os.environ.setdefault("ROLLOUT_ACTOR", "Chi cục TĐC Hải Phòng (minh họa)")
     get_settings.cache_clear()
     run("init", str(PILOT.relative_to(PROJECT_ROOT)), "--as-of", "2023-03-01")
@@ -98,13 +101,18 @@ def main() -> None:
     run("show", "HP-CAUTRE", "--as-of", "2023-08-31")
     run("audit", "report", "--as-of", "2023-08-31")
     run("audit", "report", "--as-of", "2023-08-31", "--format", "html")
+    # The phase flows drafted each phase's documents as units opened it; the reports drafted
+    # then had no ratings yet, so drafting again at the end makes new versions of those only.
+    run("docs", "generate", "--as-of", "2023-08-31", "--html")
+    run("docs", "list", "--unit", "HP-DANGLAM")
     run("audit", "verify")
     show_outbox()
     console.print(
         f"\nThe demo's database is {HOME / 'rollout.db'}; to look around:\n"
         f"  ROLLOUT_HOME={HOME.relative_to(PROJECT_ROOT)} .venv/bin/rollout status "
         "--as-of 2023-06-15"
-        "\nAll facts recorded in the replay are made up for illustration."
+        f"\nThe documents are under {DOCUMENTS.relative_to(PROJECT_ROOT)}/ (Word, with HTML "
+        "previews).\nAll facts recorded in the replay are made up for illustration."
     )
 
 

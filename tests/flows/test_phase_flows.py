@@ -35,15 +35,22 @@ def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
     state = daily_sweep("HP-2023-PILOT", date(2023, 3, 27), return_state=True)
     counts = state.result()["phases"]
     # Wave 1 (from 06/03) opens and is past due on 24/03; wave 2 (from 20/03) opens.
-    assert counts["survey"] == {"opened": 12, "closed": 0, "overdue": 6, "unchanged": 0}
+    assert counts["survey"] == {
+        "opened": 12,
+        "closed": 0,
+        "overdue": 6,
+        "unchanged": 0,
+        "drafted": 36,
+    }  # three survey documents drafted for each unit that opened it
     children = child_runs(state.state_details.flow_run_id)
     assert sorted(r.name for r in children) == sorted(
         f"{p}-HP-2023-PILOT-2023-03-27"
         for p in ("survey", "training", "self_assessment", "action_plan", "reporting")
     )
     survey = next(r for r in children if r.name.startswith("survey"))
-    assert task_run_names(survey.id, expected=3) == [
-        f"survey-HP-2023-PILOT-batch-{i}" for i in (1, 2, 3)
-    ]
+    assert task_run_names(survey.id, expected=6) == sorted(
+        [f"survey-HP-2023-PILOT-batch-{i}" for i in (1, 2, 3)]
+        + [f"documents-HP-2023-PILOT-survey-batch-{i}" for i in (1, 2, 3)]
+    )  # a reconcile task run per batch, and a drafting one per batch where units opened
     again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
     assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again["phases"].values())

@@ -1,0 +1,197 @@
+"""Documents through the flows and `rollout docs`: drafted as phases open, numbered, registered."""
+
+import json
+import re
+import shutil
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config.settings import get_settings
+from models.database import make_engine, write_session
+from models.schedule import get_programme
+from models.tables import AuditEvent, DocumentCounter, GeneratedDocument
+from tests.docx_checks import check_decree_30
+from tests.flows.test_cli import rollout
+from tests.tasks.test_word import edited
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def registry(**where) -> list[GeneratedDocument]:
+    with Session(make_engine(get_settings().engine_url)) as session:
+        query = select(GeneratedDocument).order_by(GeneratedDocument.id)
+        for key, value in where.items():
+            query = query.where(getattr(GeneratedDocument, key) == value)
+        return list(session.scalars(query))
+
+
+def listed(*args) -> list[dict]:
+    result = rollout("docs", "list", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def opened(home, programme_dir):
+    """The pilot loaded, with the survey opened for wave 1 on 06/03/2023 by the daily sweep."""
+    assert rollout("init", str(programme_dir[0]), "--as-of", "2023-03-01").exit_code == 0
+    assert rollout("sweep", "--as-of", "2023-03-06").exit_code == 0
+    return programme_dir
+
+
+def test_the_sweep_drafts_the_survey_documents_of_units_that_open_it(opened):
+    docs = registry(phase="survey")
+    assert len(docs) == 6 * 3  # wave 1: six units, three survey documents each
+    assert {d.doc_type for d in docs} == {"implementation_plan", "steering_decision", "survey_form"}
+    for doc in docs:
+        lines = check_decree_30(get_settings().documents_dir / doc.path, doc.number is not None)
+        assert doc.issued_on == date(2023, 3, 6)
+        assert any(re.search(r"ngày 06 tháng 03 năm 2023$", line) for line in lines)
+    plan = next(d for d in docs if d.subject == "HP-HAIAN" and d.doc_type == "implementation_plan")
+    assert plan.number_symbol == "1/KH-UBND"
+    assert "Số: 1/KH-UBND" in check_decree_30(get_settings().documents_dir / plan.path)
+    # the next day's sweep opens nothing new, so it drafts nothing
+    assert rollout("sweep", "--as-of", "2023-03-07").exit_code == 0
+    assert len(registry(phase="survey")) == 18
+
+
+def test_generating_again_returns_the_same_documents_and_numbers(opened):
+    before = {(d.subject, d.doc_type): d.number_symbol for d in registry()}
+    result = rollout("docs", "generate", "--phase", "survey", "--as-of", "2023-03-08")
+    assert result.exit_code == 0, result.output
+    assert "0 new, 18 unchanged" not in result.output  # wave 2 units get drafts too
+    again = rollout("docs", "generate", "--phase", "survey", "--as-of", "2023-03-08")
+    assert "0 new, 36 unchanged" in again.output
+    after = {(d.subject, d.doc_type): d.number_symbol for d in registry()}
+    assert all(after[key] == number for key, number in before.items())
+
+
+def test_changed_data_makes_a_new_version_that_names_the_one_it_replaces(opened, programme_dir):
+    roster = programme_dir[1]
+    text = roster.read_text(encoding="utf-8")
+    roster.write_text(
+        text.replace("Ủy ban nhân dân quận Hải An", "Ủy ban nhân dân quận Hải An mới"),
+        encoding="utf-8",
+    )
+    assert rollout("init", str(programme_dir[0]), "--as-of", "2023-03-07").exit_code == 0
+    result = rollout("docs", "generate", "--unit", "HP-HAIAN", "--phase", "survey")
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.output or "3 new" in result.output
+    versions = listed("--unit", "HP-HAIAN", "--type", "implementation_plan", "--all")
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["replaces"] == 1
+    assert versions[0]["number"] == "1/KH-UBND" and versions[1]["number"] == "2/KH-UBND"
+    lines = check_decree_30(get_settings().documents_dir / versions[1]["path"])
+    assert any("Hải An mới" in line for line in lines)
+    assert (get_settings().documents_dir / versions[0]["path"]).is_file()  # kept, not replaced
+    with Session(make_engine(get_settings().engine_url)) as session:
+        actions = session.scalars(
+            select(AuditEvent.payload).where(AuditEvent.action == "document.generated")
+        ).all()
+    assert sum('"replaces"' in p for p in actions) >= 2
+
+
+def test_every_phase_and_the_programme_report_in_both_languages(opened, tmp_path):
+    result = rollout("docs", "generate", "--unit", "HP-DANGLAM", "--html")
+    assert result.exit_code == 0, result.output
+    assert "10 new" in result.output and "10 previews" in result.output
+    english = rollout("docs", "generate", "--unit", "HP-DANGLAM", "--lang", "en")
+    assert english.exit_code == 0, english.output
+    vi = {d["type"]: d for d in listed("--unit", "HP-DANGLAM") if d["language"] == "vi"}
+    en = {d["type"]: d for d in listed("--unit", "HP-DANGLAM") if d["language"] == "en"}
+    assert set(vi) == set(en) and len(vi) == 10
+    assert all(en[t]["number"] == vi[t]["number"] for t in vi)  # a translation keeps the number
+    for doc in vi.values():
+        check_decree_30(get_settings().documents_dir / doc["path"], bool(doc["number"]))
+        preview = (get_settings().documents_dir / doc["path"]).with_suffix(".html")
+        assert "Đằng Lâm" in preview.read_text(encoding="utf-8")
+    report = rollout("docs", "generate", "--type", "programme_report", "--as-of", "2023-03-27")
+    assert report.exit_code == 0, report.output
+    (doc,) = listed("--unit", "HP-2023-PILOT")
+    assert doc["number"] == "1/BC-SKHCN"
+    lines = check_decree_30(get_settings().documents_dir / doc["path"])
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in "\n".join(lines)
+    assert "Hải Phòng, ngày 27 tháng 03 năm 2023" in lines
+
+
+def counters() -> list[tuple]:
+    with Session(make_engine(get_settings().engine_url)) as session:
+        return session.execute(
+            select(DocumentCounter.issuer, DocumentCounter.symbol, DocumentCounter.last)
+        ).all()
+
+
+def test_bad_requests_say_what_is_wrong_and_register_nothing(opened, tmp_path):
+    before = (len(registry()), counters())
+    unknown = rollout("docs", "generate", "--type", "memo")
+    assert unknown.exit_code == 2 and "unknown document type 'memo'" in unknown.output
+    (programme, _) = opened
+    own = tmp_path / "programme" / "mau"
+    edited(own, "Địa điểm: ", "{% if training.place %}Địa điểm: ")
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(
+        text.replace("  # templates: my-templates", "  templates: mau"), encoding="utf-8"
+    )
+    assert rollout("init", str(programme), "--as-of", "2023-03-06").exit_code == 0
+    broken = rollout("docs", "generate", "--type", "invitation")
+    assert broken.exit_code == 2
+    assert "invitation.docx" in broken.output and "paragraph" in broken.output
+    assert "no number was used" in broken.output
+    edited(own, "Địa điểm: ", "{{ unit.name.__init__.__globals__ }}")
+    refused = rollout("docs", "generate", "--type", "invitation")
+    assert refused.exit_code == 2 and "sandbox" in refused.output
+    edited(own, "Địa điểm: ", "{{ training.room }}")
+    missing = rollout("docs", "generate", "--type", "invitation", "--unit", "HP-HAIAN")
+    assert missing.exit_code == 2 and "room" in missing.output
+    assert (len(registry()), counters()) == before
+    assert not list(get_settings().documents_dir.rglob("*invitation*"))
+
+
+def test_pdf_without_libreoffice_is_a_clear_message(opened, monkeypatch):
+    monkeypatch.setenv("ROLLOUT_SOFFICE", "/nonexistent/soffice")
+    get_settings.cache_clear()
+    result = rollout("docs", "generate", "--phase", "survey", "--pdf")
+    assert result.exit_code == 4
+    assert "LibreOffice" in result.output and "apt install" in result.output
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_beside_each_word_file(opened):
+    result = rollout("docs", "generate", "--unit", "HP-HAIAN", "--phase", "survey", "--pdf")
+    assert result.exit_code == 0, result.output
+    for doc in listed("--unit", "HP-HAIAN"):
+        pdf = (get_settings().documents_dir / doc["path"]).with_suffix(".pdf")
+        assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_two_generations_at_once_leave_no_gap_and_no_duplicate(opened):
+    """Ten report versions drafted by two writers at once: numbers 1-10, each used once."""
+    from tasks.documents import draft_programme_report_in
+
+    engine = make_engine(get_settings().engine_url)
+    errors: list[BaseException] = []
+
+    def writer(days: list[date]) -> None:
+        try:
+            for day in days:
+                with write_session(engine) as session:
+                    programme = get_programme(session, "HP-2023-PILOT")
+                    draft_programme_report_in(session, programme, "vi", day, datetime.now(UTC))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    days = [date(2023, 4, d) for d in range(3, 15) if date(2023, 4, d).weekday() < 5]
+    threads = [threading.Thread(target=writer, args=(days[i::2],)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    numbers = sorted(d.number for d in registry(doc_type="programme_report"))
+    assert numbers == list(range(1, len(days) + 1))
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(GeneratedDocument)) == 18 + len(days)

@@ -1,0 +1,163 @@
+"""Word templates: the shipped ones match their builder, and rendering is strict and sandboxed."""
+
+import io
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.document_data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
+from models.documents import load_document_types
+from models.planning import PHASES
+from models.programme_file import phase_defaults
+from tasks.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate, find_template
+from tests.docx_checks import check_decree_30
+
+TYPES = load_document_types()
+
+
+def programme_facts() -> ProgrammeFacts:
+    return ProgrammeFacts(
+        code="HP-2023-PILOT",
+        title="Áp dụng thí điểm TCVN ISO 18091:2020",
+        legal_basis="Kế hoạch số 61/KH-UBND ngày 28/02/2023 của Ủy ban nhân dân thành phố Hải Phòng",
+        coordinator={"agency": "Sở Khoa học và Công nghệ", "email": "a@b.example"},
+        settings={},
+        phase_names=phase_defaults()[2],
+        catalogue=load_catalogue(DEFAULT_CATALOGUE),
+    )
+
+
+def unit_facts(**changes) -> UnitFacts:
+    runs = {
+        p: RunFacts(date(2023, 3, 6 + 2 * i), date(2023, 3, 24 + i), None, "open")
+        for i, p in enumerate(PHASES)
+    }
+    values = dict(
+        code="HP-DANGLAM",
+        name="Ủy ban nhân dân phường Đằng Lâm",
+        officials=25,
+        parent_name="Ủy ban nhân dân quận Hải An",
+        runs=runs,
+        ratings={"1.1": "red", "4.6": "yellow"},
+        period=2023,
+    )
+    return UnitFacts(**(values | changes))
+
+
+def render(key: str, language: str = "vi", template: Path | None = None) -> bytes:
+    doc_type = TYPES[key]
+    _, agency, data = unit_document_data(
+        doc_type, language, programme_facts(), unit_facts(), date(2023, 6, 1)
+    )
+    if doc_type.numbered:
+        data["number"] = f"7/{doc_type.symbol}-{agency.symbol}"
+    path = template or find_template(key, language, None)
+    return WordTemplate(path).render(data)
+
+
+@pytest.mark.parametrize("key", [k for k, t in TYPES.items() if t.issuer == "unit"])
+def test_every_unit_document_has_the_decree_30_parts(key, tmp_path):
+    path = tmp_path / f"{key}.docx"
+    path.write_bytes(render(key))
+    lines = check_decree_30(path, numbered=TYPES[key].numbered)
+    assert any("Đằng Lâm" in line for line in lines)
+
+
+def test_the_date_line_has_leading_zeros_and_the_number_its_symbol(tmp_path):
+    path = tmp_path / "kh.docx"
+    path.write_bytes(render("implementation_plan"))
+    lines = check_decree_30(path)
+    assert "Đằng Lâm, ngày 06 tháng 03 năm 2023" in lines
+    assert "Số: 7/KH-UBND" in lines
+    assert "KẾ HOẠCH" in lines
+
+
+def test_english_counterparts_render_in_english(tmp_path):
+    path = tmp_path / "kh.en.docx"
+    path.write_bytes(render("implementation_plan", "en"))
+    text = "\n".join(p.text for p in __import__("docx").Document(path).paragraphs)
+    assert "PLAN" in text and "Pursuant to" in text
+
+
+def test_shipped_templates_are_what_the_builder_makes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build", SHIPPED_TEMPLATES / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    for made in build.main(tmp_path):
+        shipped = SHIPPED_TEMPLATES / made.relative_to(tmp_path)
+        for part in ("word/document.xml", "word/header1.xml", "word/styles.xml"):
+            with zipfile.ZipFile(made) as a, zipfile.ZipFile(shipped) as b:
+                assert a.read(part) == b.read(part), f"{shipped}: run `make templates`"
+
+
+def edited(tmp_path: Path, old: str, new: str, key: str = "invitation") -> Path:
+    """A copy of a shipped template with text in its document.xml replaced."""
+    source = SHIPPED_TEMPLATES / "vi" / f"{key}.docx"
+    target = tmp_path / "vi" / f"{key}.docx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert old in text
+                data = text.replace(old, new, 1).encode("utf-8")
+            zout.writestr(info, data)
+    return target
+
+
+def test_a_missing_field_names_the_template_and_the_field(tmp_path):
+    path = edited(tmp_path, "Giảng viên: ", "Giảng viên: {{ training.room }} ")
+    with pytest.raises(DocumentTemplateError) as caught:
+        render("invitation", template=path)
+    message = str(caught.value)
+    assert "invitation.docx" in message and "room" in message and "Giảng viên" in message
+
+
+def test_a_syntax_error_names_the_file_and_paragraph(tmp_path):
+    path = edited(tmp_path, "Địa điểm: ", "{% if training.place %}Địa điểm: ")
+    with pytest.raises(DocumentTemplateError) as caught:
+        WordTemplate(path)
+    message = str(caught.value)
+    assert "invitation.docx" in message and "paragraph" in message and "endif" in message
+
+
+def test_a_template_reaching_for_python_internals_is_refused(tmp_path):
+    path = edited(tmp_path, "Địa điểm: ", "{{ unit.name.__class__.__mro__ }}")
+    with pytest.raises(DocumentTemplateError, match="sandbox"):
+        render("invitation", template=path)
+
+
+def test_a_programme_template_overrides_the_shipped_one_by_name(tmp_path):
+    own = edited(tmp_path, "Địa điểm: ", "Nơi học: ")
+    assert find_template("invitation", "vi", tmp_path) == own
+    assert find_template("implementation_plan", "vi", tmp_path).is_relative_to(SHIPPED_TEMPLATES)
+    with pytest.raises(DocumentTemplateError, match="no template"):
+        find_template("nonexistent", "vi", tmp_path)
+
+
+def test_values_are_escaped_and_the_same_data_gives_the_same_bytes():
+    first, second = render("implementation_plan"), render("implementation_plan")
+    assert first == second
+    doc_type = TYPES["implementation_plan"]
+    _, _, data = unit_document_data(
+        doc_type, "vi", programme_facts(), unit_facts(name="UBND <A> & B"), date(2023, 6, 1)
+    )
+    data["number"] = "1/KH-UBND"
+    raw = WordTemplate(find_template("implementation_plan", "vi", None)).render(data)
+    from docx import Document
+
+    assert any("UBND <A> & B" in p.text for p in Document(io.BytesIO(raw)).paragraphs)
+
+
+def test_not_a_word_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.docx"
+    shutil.copy(DEFAULT_CATALOGUE, bad)
+    with pytest.raises(DocumentTemplateError, match="not a Word"):
+        WordTemplate(bad)
