@@ -23,7 +23,7 @@ def programme_facts() -> ProgrammeFacts:
     return ProgrammeFacts(
         code="HP-2023-PILOT",
         title="Áp dụng thí điểm TCVN ISO 18091:2020",
-        legal_basis="Kế hoạch số 61/KH-UBND ngày 28/02/2023 của Ủy ban nhân dân thành phố Hải Phòng",
+        legal_basis="Kế hoạch số 61/KH-UBND ngày 28/02/2023 của UBND thành phố Hải Phòng",
         coordinator={"agency": "Sở Khoa học và Công nghệ", "email": "a@b.example"},
         settings={},
         phase_names=phase_defaults()[2],
