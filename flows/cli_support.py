@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from config.settings import get_settings
 from models.database import SchemaMissingError, make_engine, read_session
@@ -56,8 +56,11 @@ def user_errors() -> Iterator[None]:
             f"database URL ({exc}); e.g. postgresql+psycopg2://user@host/db"
         )
         raise typer.Exit(2) from None
-    except OperationalError as exc:
-        err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}")
+    except (OperationalError, ProgrammingError) as exc:
+        hint = ""
+        if "no such column" in str(exc.orig) or "does not exist" in str(exc.orig):
+            hint = "; the database is older than this version of rollout: run `rollout migrate`"
+        err.print(f"[bold red]error:[/] database {get_settings().engine_url}: {exc.orig}{hint}")
         raise typer.Exit(1) from None
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.assessment_form import SHEET, FilledForm
 from models.audit import Change, append_changes
 from models.problems import InputError, Problem
 from models.reconcile import programme_catalogue
@@ -67,3 +68,91 @@ def record_ratings(
         now,
     )
     return len(ratings)
+
+
+def record_form(
+    session: Session,
+    programme: Programme,
+    form: FilledForm,
+    actor: str,
+    now: datetime,
+    expected_unit: str | None = None,
+    expected_period: int | None = None,
+) -> dict[str, int]:
+    """Store a filled form's ratings, evidence and notes; all of them or, on any problem, none."""
+    source = f"form {form.unit}/{form.period}"
+    problems: list[Problem] = []
+    if form.programme != programme.code:
+        problems.append(
+            Problem(
+                source,
+                None,
+                f"{SHEET}!C2",
+                f"a form of programme {form.programme}, not "
+                f"{programme.code}; import it with --programme {form.programme}",
+            )
+        )
+    if expected_unit and form.unit != expected_unit:
+        problems.append(
+            Problem(source, None, f"{SHEET}!C3", f"a form of {form.unit}, not {expected_unit}")
+        )
+    if expected_period and form.period != expected_period:
+        problems.append(
+            Problem(source, None, f"{SHEET}!C4", f"a form of {form.period}, not {expected_period}")
+        )
+    unit = session.scalars(
+        select(Unit).where(Unit.programme_id == programme.id, Unit.code == form.unit)
+    ).first()
+    if unit is None:
+        problems.append(
+            Problem(source, None, f"{SHEET}!C3", f"no unit {form.unit!r} in {programme.code}")
+        )
+    if problems:
+        raise InputError(problems)
+    have = {
+        r.indicator: r
+        for r in session.scalars(
+            select(IndicatorRating).where(
+                IndicatorRating.unit_id == unit.id, IndicatorRating.period == form.period
+            )
+        )
+    }
+    changed = {}
+    for answer in form.answers:
+        if answer.rating is None:
+            continue
+        row = have.get(answer.indicator)
+        values = (answer.rating, answer.evidence, answer.note)
+        if row is not None and (row.rating, row.evidence, row.note) == values:
+            continue
+        if row is None:
+            row = IndicatorRating(
+                unit_id=unit.id,
+                period=form.period,
+                indicator=answer.indicator,
+                rating=answer.rating,
+                rated_on=form.rated_on,
+                assessor=form.assessor,
+            )
+        row.rating, row.evidence, row.note = values
+        row.rated_on, row.assessor = form.rated_on, form.assessor
+        if row.verified_rating is not None:  # a changed self rating needs verifying again
+            row.verified_rating = row.verifier = row.verified_on = None
+        session.add(row)
+        changed[answer.indicator] = answer.rating
+    if changed:
+        payload = {
+            "period": form.period,
+            "ratings": changed,
+            "rated_on": form.rated_on,
+            "assessor": form.assessor,
+            "via": "form",
+        }
+        append_changes(
+            session,
+            [Change("ratings.recorded", f"{programme.code}/{form.unit}", payload, programme.code)],
+            actor,
+            now,
+        )
+    rated = sum(a.rating is not None for a in form.answers)
+    return {"rated": rated, "changed": len(changed), "unrated": len(form.answers) - rated}

@@ -108,9 +108,14 @@ class IndicatorRating(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     period: int
     indicator: str = Field(max_length=16)
-    rating: str = Field(max_length=8)
+    rating: str = Field(max_length=8)  # the unit's own rating
     rated_on: date
     assessor: str
+    evidence: str | None = None  # references to the evidence, as the unit wrote them
+    note: str | None = None
+    verified_rating: str | None = Field(default=None, max_length=8)  # kept beside the self rating
+    verifier: str | None = None
+    verified_on: date | None = None
 
 
 class OutboxMessage(SQLModel, table=True):
