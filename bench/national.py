@@ -20,6 +20,7 @@ def main() -> None:
     """Generate the programme, warm Prefect up, then time each step and print the figures."""
     scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-"))
     os.environ["ROLLOUT_HOME"] = str(scratch / "var")
+    from bench.assessments import import_forms
     from bench.documents import survey_documents
     from bench.generate import generate
     from bench.reminders import busy_reminders
@@ -58,6 +59,7 @@ def main() -> None:
         figures += survey_documents(settings)
         figures += _busy_sweep(settings)
         figures += busy_reminders(settings)
+        figures += import_forms(settings)
 
     batches = -(-3355 // settings.batch_size)
     figures.append(
@@ -156,7 +158,11 @@ def _busy_sweep(settings) -> list[tuple[str, str]]:
             f"{moved['opened']} opened, {moved['closed']} closed, "
             f"{moved['overdue']} overdue; {changes} audit events",
         ),
-        ("  Prefect runs per sweep", f"6 flow runs, {1 + 5 * batches} task runs"),
+        (
+            "  Prefect runs per sweep",
+            f"6 flow runs, {1 + 5 * batches} reconcile task runs, and a drafting task run "
+            "per phase and batch where units opened",
+        ),
     ]
 
 
