@@ -14,6 +14,16 @@ from models.tables import IndicatorRating, Programme, Unit
 RATINGS = ("red", "yellow", "green")
 
 
+def period_ratings(session: Session, unit_id: int, period: int) -> dict[str, IndicatorRating]:
+    """A unit's stored ratings for a period, by indicator."""
+    rows = session.scalars(
+        select(IndicatorRating).where(
+            IndicatorRating.unit_id == unit_id, IndicatorRating.period == period
+        )
+    )
+    return {r.indicator: r for r in rows}
+
+
 def record_ratings(
     session: Session,
     programme: Programme,
@@ -41,14 +51,7 @@ def record_ratings(
             problems.append(Problem(source, None, code, f"{rating!r} is not red, yellow or green"))
     if problems:
         raise InputError(problems)
-    have = {
-        r.indicator: r
-        for r in session.scalars(
-            select(IndicatorRating).where(
-                IndicatorRating.unit_id == unit.id, IndicatorRating.period == period
-            )
-        )
-    }
+    have = period_ratings(session, unit.id, period)
     for code, rating in ratings.items():
         row = have.get(code) or IndicatorRating(
             unit_id=unit.id,
@@ -109,14 +112,7 @@ def record_form(
         )
     if problems:
         raise InputError(problems)
-    have = {
-        r.indicator: r
-        for r in session.scalars(
-            select(IndicatorRating).where(
-                IndicatorRating.unit_id == unit.id, IndicatorRating.period == form.period
-            )
-        )
-    }
+    have = period_ratings(session, unit.id, form.period)
     changed = {}
     for answer in form.answers:
         if answer.rating is None:
