@@ -3,6 +3,7 @@
 import json
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -163,20 +164,15 @@ def list_documents(
         return
     from rich.table import Table
 
-    table = Table("unit", "phase", "type", "lang", "v", "number", "date", "file")
+    table = Table("unit", "v", "number", "date", "file (type, version, language)", box=None)
     for r in rows:
         table.add_row(
-            r["unit"],
-            r["phase"],
-            r["type"],
-            r["language"],
-            str(r["version"]),
-            r["number"],
-            r["issued_on"],
-            r["path"],
+            r["unit"], str(r["version"]), r["number"], r["issued_on"], Path(r["path"]).name
         )
     out.print(table)
-    err.print(f"{len(rows)} documents in {get_settings().documents_dir}.")
+    err.print(
+        f"{len(rows)} documents, under {get_settings().documents_dir}/<programme>/<unit>/<phase>/."
+    )
 
 
 @docs_app.command()

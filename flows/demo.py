@@ -102,8 +102,16 @@ def main() -> None:
     run("audit", "report", "--as-of", "2023-08-31")
     run("audit", "report", "--as-of", "2023-08-31", "--format", "html")
     # The phase flows drafted each phase's documents as units opened it; the reports drafted
-    # then had no ratings yet, so drafting again at the end makes new versions of those only.
-    run("docs", "generate", "--as-of", "2023-08-31", "--html")
+    # then had no ratings yet: draft the reports again at the end, with the summary report.
+    reports = ("assessment_report", "results_report", "programme_report")
+    run(
+        "docs",
+        "generate",
+        "--as-of",
+        "2023-08-31",
+        "--html",
+        *[a for t in reports for a in ("--type", t)],
+    )
     run("docs", "list", "--unit", "HP-DANGLAM")
     run("audit", "verify")
     show_outbox()

@@ -180,8 +180,9 @@ def _unit_recipients(language: str, programme: ProgrammeFacts, unit: UnitFacts) 
 def _specific(
     key: str, language: str, programme: ProgrammeFacts, unit: UnitFacts, issued: date
 ) -> dict:
-    if key == "implementation_plan":
-        return {"phases": _phase_rows(language, programme, unit)}
+    if key == "implementation_plan":  # the plan as drafted: dates only, not later progress
+        rows = _phase_rows(language, programme, unit)
+        return {"phases": [{k: r[k] for k in ("no", "name", "start", "due")} for r in rows]}
     if key in ("invitation", "attendance_sheet"):
         data = {"training": _training(language, programme, unit)}
         if key == "attendance_sheet":
