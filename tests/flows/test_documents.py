@@ -3,17 +3,16 @@
 import json
 import re
 import shutil
-import threading
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.database import make_engine, write_session
-from models.schedule import get_programme
+from models.database import make_engine
 from models.tables import AuditEvent, DocumentCounter, GeneratedDocument
+from tests.concurrent_writers import draft_reports_concurrently
 from tests.docx_checks import check_decree_30
 from tests.flows.test_cli import rollout
 from tests.tasks.test_word import edited
@@ -170,27 +169,9 @@ def test_pdf_beside_each_word_file(opened):
 
 def test_two_generations_at_once_leave_no_gap_and_no_duplicate(opened):
     """Ten report versions drafted by two writers at once: numbers 1-10, each used once."""
-    from tasks.documents import draft_programme_report_in
-
     engine = make_engine(get_settings().engine_url)
-    errors: list[BaseException] = []
-
-    def writer(days: list[date]) -> None:
-        try:
-            for day in days:
-                with write_session(engine) as session:
-                    programme = get_programme(session, "HP-2023-PILOT")
-                    draft_programme_report_in(session, programme, "vi", day, datetime.now(UTC))
-        except BaseException as exc:  # reported by the assertion below
-            errors.append(exc)
-
     days = [date(2023, 4, d) for d in range(3, 15) if date(2023, 4, d).weekday() < 5]
-    threads = [threading.Thread(target=writer, args=(days[i::2],)) for i in (0, 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert draft_reports_concurrently(engine, days) == []
     numbers = sorted(d.number for d in registry(doc_type="programme_report"))
     assert numbers == list(range(1, len(days) + 1))
     with Session(engine) as session:

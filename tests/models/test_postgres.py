@@ -87,36 +87,20 @@ def test_phases_and_the_reminder_outbox_on_postgresql(pg_url, programme_dir):
 def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
     pg_url, programme_dir, home
 ):
-    import threading
     from datetime import UTC, datetime
 
     from models.database import write_session
     from models.documents import types_of_phase
     from models.schedule import get_programme
     from models.tables import GeneratedDocument, Unit
-    from tasks.documents import draft_programme_report_in, draft_unit_documents
+    from tasks.documents import draft_unit_documents
+    from tests.concurrent_writers import draft_reports_concurrently
 
     engine = make_engine(pg_url)
     migrate(engine)
     load_and_plan(engine, programme_dir[0])
     days = [date(2023, 4, d) for d in (3, 4, 5, 6, 7, 10, 11, 12)]
-    failures: list[BaseException] = []
-
-    def writer(mine: list[date]) -> None:
-        try:
-            for day in mine:
-                with write_session(engine) as session:
-                    programme = get_programme(session, "HP-2023-PILOT")
-                    draft_programme_report_in(session, programme, "vi", day, datetime.now(UTC))
-        except BaseException as exc:  # reported by the assertion below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=writer, args=(days[i::2],)) for i in (0, 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not failures
+    assert draft_reports_concurrently(engine, days) == []
     with write_session(engine) as session:
         programme = get_programme(session, "HP-2023-PILOT")
         ids = session.scalars(select(Unit.id).where(Unit.wave_id.is_not(None))).all()
