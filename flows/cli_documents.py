@@ -10,6 +10,7 @@ import typer
 from config.settings import get_settings
 from flows.cli_support import (
     AS_OF_HELP,
+    DATE,
     PROGRAMME_HELP,
     Format,
     day_or_today,
@@ -26,7 +27,6 @@ docs_app = typer.Typer(
     help="Draft official documents (Decree 30/2020 layout) and list what was generated.",
     no_args_is_help=True,
 )
-DATE = {"formats": ["%Y-%m-%d"]}
 
 
 class Language(StrEnum):

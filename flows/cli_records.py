@@ -8,6 +8,7 @@ import typer
 from config.settings import get_settings
 from flows.cli_support import (
     AS_OF_HELP,
+    DATE,
     PROGRAMME_HELP,
     day_or_today,
     err,
@@ -17,8 +18,6 @@ from flows.cli_support import (
     user_errors,
 )
 from models.problems import InputError, Problem
-
-DATE = {"formats": ["%Y-%m-%d"]}
 
 
 def record(

@@ -9,6 +9,7 @@ from rich.table import Table
 from config.settings import get_settings
 from flows.cli_support import (
     AS_OF_HELP,
+    DATE,
     PROGRAMME_HELP,
     day_or_today,
     engine,
@@ -20,7 +21,6 @@ from flows.cli_support import (
 )
 from models.database import read_session
 
-DATE = {"formats": ["%Y-%m-%d"]}
 calendar_app = typer.Typer(help="Phase deadlines for calendar apps.", no_args_is_help=True)
 
 

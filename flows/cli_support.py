@@ -19,6 +19,7 @@ err = Console(stderr=True, highlight=False)
 
 AS_OF_HELP = "Date to act or report as of (YYYY-MM-DD); default today in the programme's zone."
 PROGRAMME_HELP = "Programme code; may be left out when only one programme is loaded."
+DATE = {"formats": ["%Y-%m-%d"]}  # how every --as-of/--on option parses its date
 LONG_TABLE = 300  # phase runs; past this the table view summarises per wave and phase
 
 
