@@ -6,12 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
+from models.action_items import ACTIVE
 from models.calendar import WorkingCalendar, format_date_vi, weekday_vi
 from models.completion import parse_requirements
 from models.programme_file import phase_defaults
 from models.reminders import ReminderPolicy, current, default_policy
 from models.store import programme_calendar, programme_steps
-from models.tables import OutboxMessage, PhaseRun, Programme, ReminderItem, Unit
+from models.tables import ActionItem, OutboxMessage, PhaseRun, Programme, ReminderItem, Unit
 
 NO_ADDRESS = "Đơn vị chưa có địa chỉ e-mail; nhắc việc được chuyển tới cơ quan điều phối."
 
@@ -43,8 +44,28 @@ def enqueue(
             )
         ).all()
     )
+    items = session.execute(
+        select(
+            PhaseRun.id,
+            PhaseRun.actual_start,
+            ActionItem.due.label("forecast_due"),
+            Unit.email,
+            Unit.parent_code,
+            ActionItem.id.label("item_id"),
+        )
+        .join(PhaseRun, PhaseRun.unit_id == ActionItem.unit_id)
+        .join(Unit, Unit.id == ActionItem.unit_id)
+        .where(
+            ActionItem.unit_id.in_(unit_ids),
+            ActionItem.status.in_(ACTIVE),
+            PhaseRun.phase == "action_plan",
+            PhaseRun.actual_start.is_not(None),
+        )
+    ).all()
+    runs = [*runs, *items]
     wanted: dict[str, dict] = {}
     for run in runs:
+        item_id = getattr(run, "item_id", None)
         for occurrence in current(policy, run.actual_start, run.forecast_due, as_of, cal):
             if occurrence.escalation:
                 parent_email = parents.get(run.parent_code or "")
@@ -55,11 +76,13 @@ def enqueue(
             else:
                 targets = [(coordinator, "coordinator", NO_ADDRESS)]
             for recipient, role, note in targets:
-                key = f"{run.id}:{occurrence.rule}:{occurrence.day}:{role}"
+                subject = f"item{item_id}" if item_id else run.id
+                key = f"{subject}:{occurrence.rule}:{occurrence.day}:{role}"
                 wanted[key] = {
                     "key": key,
                     "programme_id": programme.id,
                     "phase_run_id": run.id,
+                    "action_item_id": item_id,
                     "rule": occurrence.rule,
                     "day": occurrence.day,
                     "recipient": recipient,
@@ -90,9 +113,10 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
         for s in programme_steps(programme)
     }
     query = (
-        select(ReminderItem, PhaseRun, Unit)
+        select(ReminderItem, PhaseRun, Unit, ActionItem)
         .join(PhaseRun, PhaseRun.id == ReminderItem.phase_run_id)
         .join(Unit, Unit.id == PhaseRun.unit_id)
+        .outerjoin(ActionItem, ActionItem.id == ReminderItem.action_item_id)
         .where(
             ReminderItem.programme_id == programme.id,
             ReminderItem.message_id.is_(None),
@@ -101,9 +125,11 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
         .order_by(ReminderItem.recipient, Unit.code, PhaseRun.seq)
     )
     digests: dict[str, dict] = {}
-    for item, run, unit in session.execute(query):
+    for item, run, unit, action in session.execute(query):
         digest = digests.setdefault(item.recipient, _digest(programme, item, as_of, cal))
         entry = _entry(item, run, unit, expected[run.phase], names[run.phase], as_of, cal)
+        if action is not None:
+            entry |= _action_entry(action, names[run.phase], as_of, cal)
         digest["item_ids"].append(item.id)
         (digest["escalations"] if item.rule.startswith("escalation") else digest["items"]).append(
             entry
@@ -153,11 +179,30 @@ def _entry(item, run, unit, expected, name, as_of: date, cal: WorkingCalendar) -
     }
 
 
+def _action_entry(action: ActionItem, name: dict, as_of: date, cal: WorkingCalendar) -> dict:
+    """What a reminder of an action item says instead of the phase's criteria."""
+    left = cal.working_days_between(as_of, action.due)
+    target_vi = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}[action.target]
+    about = f"chỉ số {action.indicator}: " if action.indicator else ""
+    return {
+        "item": action.id,
+        "phase_vi": f"{name['vi']} - nhiệm vụ số {action.id}",
+        "phase_en": f"{name['en']} - action item {action.id}",
+        "expected_vi": [f"{about}{action.task} (phụ trách: {action.owner}; mục tiêu: {target_vi})"],
+        "expected_en": [f"{about}{action.task} (owner: {action.owner}; target: {action.target})"],
+        "due": action.due,
+        "due_text": f"{weekday_vi(action.due)}, {format_date_vi(action.due)}",
+        "days_left": max(left, 0),
+        "days_late": max(-left, 0),
+    }
+
+
 def _dedupe(entries: list[dict]) -> list[dict]:
     seen, kept = set(), []
     for e in sorted(entries, key=lambda e: (-e["days_late"], e["unit"])):
-        if (e["unit"], e["phase"]) not in seen:
-            seen.add((e["unit"], e["phase"]))
+        key = (e["unit"], e["phase"], e.get("item"))
+        if key not in seen:
+            seen.add(key)
             kept.append(e)
     return kept
 

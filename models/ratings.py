@@ -152,3 +152,102 @@ def record_form(
         )
     rated = sum(a.rating is not None for a in form.answers)
     return {"rated": rated, "changed": len(changed), "unrated": len(form.answers) - rated}
+
+
+def standing_rating(row: IndicatorRating) -> str:
+    """The rating that counts: the verifier's where there is one, else the unit's own."""
+    return row.verified_rating or row.rating
+
+
+def verify_ratings(
+    session: Session,
+    programme: Programme,
+    unit_code: str,
+    period: int,
+    decisions: dict[str, str | None],
+    verifier: str,
+    verified_on: date,
+    actor: str,
+    now: datetime,
+) -> dict[str, int]:
+    """Confirm (None) or change a unit's self ratings as a verifier; all of them or none.
+
+    Both ratings are kept: the unit's own in `rating`, the verifier's in `verified_rating`.
+    """
+    source = f"verification of {unit_code}/{period}"
+    problems: list[Problem] = []
+    verifier = " ".join((verifier or "").split())
+    if not verifier:
+        problems.append(
+            Problem(
+                source, None, "verifier", "a verified rating needs the verifier; give --verifier"
+            )
+        )
+    unit = session.scalars(
+        select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit_code)
+    ).first()
+    if unit is None:
+        raise InputError(
+            [Problem(source, None, "unit", f"no unit {unit_code!r} in {programme.code}")]
+        )
+    codes = set(programme_catalogue(programme).codes)
+    have = period_ratings(session, unit.id, period)
+    if not decisions:
+        problems.append(Problem(source, None, "indicators", "name the indicators, or give --all"))
+    for code, rating in sorted(decisions.items()):
+        if code not in codes:
+            problems.append(Problem(source, None, code, "not an indicator of the catalogue"))
+        elif code not in have:
+            problems.append(
+                Problem(source, None, code, f"not rated by the unit for {period}; rate it first")
+            )
+        elif verified_on < have[code].rated_on:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    code,
+                    f"verified on {verified_on}, before the unit rated it "
+                    f"({have[code].rated_on}); check --on",
+                )
+            )
+        if rating is not None and rating not in RATINGS:
+            problems.append(Problem(source, None, code, f"{rating!r} is not red, yellow or green"))
+    if problems:
+        raise InputError(problems)
+    verified = {}
+    for code, rating in decisions.items():
+        row = have[code]
+        row.verified_rating = rating or row.rating
+        row.verifier, row.verified_on = verifier, verified_on
+        session.add(row)
+        verified[code] = row.verified_rating
+    changed = sum(have[c].verified_rating != have[c].rating for c in decisions)
+    payload = {"period": period, "ratings": verified, "on": verified_on, "verifier": verifier}
+    append_changes(
+        session,
+        [Change("ratings.verified", f"{programme.code}/{unit_code}", payload, programme.code)],
+        actor,
+        now,
+    )
+    return {
+        "verified": len(verified),
+        "changed": changed,
+        "unverified": len(codes)
+        - sum(r.verified_on is not None for r in have.values() if r.indicator in codes),
+    }
+
+
+def programme_ratings(
+    session: Session, programme: Programme, period: int
+) -> dict[str, dict[str, str]]:
+    """Every unit's standing ratings for a period, by unit code then indicator (units rated)."""
+    rows = session.execute(
+        select(Unit.code, IndicatorRating)
+        .join(IndicatorRating, IndicatorRating.unit_id == Unit.id)
+        .where(Unit.programme_id == programme.id, IndicatorRating.period == period)
+    )
+    found: dict[str, dict[str, str]] = {}
+    for code, row in rows:
+        found.setdefault(code, {})[row.indicator] = standing_rating(row)
+    return found

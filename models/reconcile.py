@@ -45,7 +45,10 @@ def reconcile_phase(
     for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(unit_ids))):
         runs[run.unit_id][run.phase] = run
     facts = _facts(session, [r[phase].id for r in runs.values() if phase in r], as_of)
-    ratings = _ratings(session, unit_ids, as_of, codes) if phase == "self_assessment" else {}
+    verified = (programme.assessment or {}).get("require_verification", False)
+    ratings = (
+        _ratings(session, unit_ids, as_of, codes, verified) if phase == "self_assessment" else {}
+    )
 
     counts = {"opened": 0, "closed": 0, "overdue": 0, "unchanged": 0}
     changes: list[Change] = []
@@ -115,14 +118,22 @@ def _facts(session: Session, run_ids: list[int], as_of: date) -> dict[int, list[
 
 
 def _ratings(
-    session: Session, unit_ids: list[int], as_of: date, codes: set[str]
+    session: Session, unit_ids: list[int], as_of: date, codes: set[str], verified: bool
 ) -> dict[tuple[int, int], list[Fact]]:
-    """Ratings per (unit, period) of indicators in the catalogue, rated by `as_of`."""
+    """Ratings per (unit, period) of indicators in the catalogue, rated (or verified) by `as_of`.
+
+    Where the programme requires verification, a rating counts from the day it was verified.
+    """
     found: dict[tuple[int, int], list[Fact]] = defaultdict(list)
     query = select(IndicatorRating).where(
         IndicatorRating.unit_id.in_(unit_ids), IndicatorRating.rated_on <= as_of
     )
     for r in session.scalars(query):
+        on = r.rated_on
+        if verified:
+            if r.verified_on is None or r.verified_on > as_of:
+                continue
+            on = max(r.verified_on, r.rated_on)
         if r.indicator in codes:
-            found[(r.unit_id, r.period)].append(Fact(r.rated_on, "rating", r.indicator))
+            found[(r.unit_id, r.period)].append(Fact(on, "rating", r.indicator))
     return found

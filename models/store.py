@@ -35,6 +35,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
         "catalogue": spec.catalogue.as_data(),
         "reminders": spec.reminders,
         "documents": spec.documents,
+        "assessment": spec.assessment,
     }
     programme = session.scalars(select(Programme).where(Programme.code == code)).first()
     if programme is None:

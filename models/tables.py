@@ -1,4 +1,4 @@
-"""SQLModel tables: programme, calendar, units, phase runs, evidence, outbox, documents, audit."""
+"""SQLModel tables: programme, units, phase runs, evidence, ratings, action items, outbox, audit."""
 
 from datetime import date, datetime
 
@@ -21,6 +21,7 @@ class Programme(SQLModel, table=True):
     catalogue: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reminders: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     documents: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    assessment: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -118,6 +119,27 @@ class IndicatorRating(SQLModel, table=True):
     verified_on: date | None = None
 
 
+class ActionItem(SQLModel, table=True):
+    """One item of a unit's action programme: a task, its owner, target and deadline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: int  # the self-assessment period the item answers
+    indicator: str | None = Field(default=None, max_length=16)  # None for an added item
+    task: str
+    owner: str  # the responsible office
+    rating: str | None = Field(default=None, max_length=8)  # the rating it starts from
+    target: str = Field(max_length=8)
+    due: date
+    status: str = Field(default="open", max_length=16)  # open, in_progress, done or dropped
+    done_on: date | None = None
+    note: str | None = None
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
 class OutboxMessage(SQLModel, table=True):
     """A digest to one recipient, rendered and stored before it is sent; sent at most once."""
 
@@ -145,6 +167,7 @@ class ReminderItem(SQLModel, table=True):
     key: str = Field(unique=True, max_length=200)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     phase_run_id: int = Field(foreign_key="phaserun.id", index=True)
+    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
     rule: str = Field(max_length=32)
     day: date
     recipient: str
