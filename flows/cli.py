@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from config.settings import get_settings
-from flows import cli_assess, cli_audit, cli_documents, cli_records, cli_reminders
+from flows import cli_actions, cli_assess, cli_audit, cli_documents, cli_records, cli_reminders
 from flows.cli_support import (
     AS_OF_HELP,
     LONG_TABLE,
@@ -176,6 +176,7 @@ def prefect_server() -> None:
 app.add_typer(cli_audit.audit_app, name="audit")
 app.add_typer(cli_documents.docs_app, name="docs")
 app.add_typer(cli_assess.assess_app, name="assess")
+app.add_typer(cli_actions.actions_app, name="actions")
 app.add_typer(cli_reminders.calendar_app, name="calendar")
 app.command()(cli_reminders.reminders)
 app.command()(cli_reminders.serve)

@@ -1,16 +1,30 @@
-"""`rollout assess`: the self-assessment form as Excel, out to a unit and back in."""
+"""`rollout assess`: Excel forms out and back in, verification, scores and the HTML report."""
 
 from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
+from rich import box
+from rich.table import Table
 
 from config.settings import get_settings
-from flows.cli_support import PROGRAMME_HELP, engine, err, out, user_errors
+from flows.cli_support import (
+    AS_OF_HELP,
+    DATE,
+    PROGRAMME_HELP,
+    Format,
+    day_or_today,
+    engine,
+    err,
+    out,
+    today,
+    user_errors,
+)
 from models.database import read_session, write_session
 
 assess_app = typer.Typer(
-    help="Self-assessment on the indicators: Excel forms out and back in.", no_args_is_help=True
+    help="Self-assessment on the indicators: Excel forms, verification, scores and a report.",
+    no_args_is_help=True,
 )
 
 
@@ -26,28 +40,16 @@ def form(
     """Write a unit's pre-filled form: one row per indicator, a drop-down for the rating."""
     from sqlalchemy import select
 
+    from models.action_items import assessment_period, find_unit
     from models.assessment_form import write_form
-    from models.problems import NotFoundError
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
-    from models.tables import IndicatorRating, PhaseRun, Unit
+    from models.tables import IndicatorRating
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
-        row = session.scalars(
-            select(Unit).where(Unit.programme_id == prog.id, Unit.code == unit)
-        ).first()
-        if row is None:
-            raise NotFoundError(f"no unit {unit!r} in programme {prog.code}")
-        if period is None:
-            run = session.scalars(
-                select(PhaseRun).where(
-                    PhaseRun.unit_id == row.id, PhaseRun.phase == "self_assessment"
-                )
-            ).first()
-            if run is None:
-                raise NotFoundError(f"unit {unit!r} has no plan; give --period YEAR")
-            period = (run.actual_start or run.forecast_start).year
+        row = find_unit(session, prog, unit)
+        period = period or assessment_period(session, row)
         filled = {
             r.indicator: (r.rating, r.evidence, r.note)
             for r in session.scalars(
@@ -103,3 +105,229 @@ def import_forms(
     )
     if totals["unrated"]:
         err.print("The self-assessment phase completes when every indicator is rated.")
+
+
+@assess_app.command()
+def verify(
+    unit: str = typer.Argument(..., help="The unit's code."),
+    indicators: list[str] = typer.Argument(
+        None, help="CODE to confirm the unit's rating, CODE=COLOUR to change it (red/yellow/green)."
+    ),
+    verifier: str = typer.Option("", help="Who verified (name and office); required."),
+    all_rated: bool = typer.Option(
+        False, "--all", help="Confirm every rating not yet verified, besides those named."
+    ),
+    on: datetime | None = typer.Option(None, **DATE, help="Day verified; default today."),
+    period: int | None = typer.Option(None, help="The year assessed; default the current one."),
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+) -> None:
+    """Confirm or change a unit's ratings as a verifier; the unit's own ratings are kept."""
+    from models.action_items import assessment_period, find_unit
+    from models.problems import InputError, Problem
+    from models.ratings import period_ratings, verify_ratings
+    from models.schedule import get_programme
+    from tasks.resources import actor, database
+
+    with user_errors(), write_session(database()) as session:
+        prog = get_programme(session, programme)
+        row = find_unit(session, prog, unit)
+        period = period or assessment_period(session, row)
+        decisions: dict[str, str | None] = {}
+        if all_rated:
+            have = period_ratings(session, row.id, period)
+            decisions = {c: None for c, r in have.items() if r.verified_on is None}
+        for given in indicators or []:
+            code, _, colour = given.partition("=")
+            if code in decisions and decisions[code] is not None:
+                raise InputError([Problem("command line", None, code, "named twice")])
+            decisions[code] = colour.strip().lower() or None
+        counts = verify_ratings(
+            session,
+            prog,
+            unit,
+            period,
+            decisions,
+            verifier,
+            on.date() if on else today(),
+            actor(),
+            datetime.now(UTC),
+        )
+    out.print(
+        f"Verified {counts['verified']} rating(s) of {unit} for {period} "
+        f"({counts['changed']} changed by the verifier); {counts['unverified']} not yet verified."
+    )
+
+
+@assess_app.command()
+def score(
+    period: int | None = typer.Option(None, help="The year assessed; default the latest rated."),
+    unit: str | None = typer.Option(None, help="One unit only (with --compare: its changes)."),
+    compare_with: int | None = typer.Option(
+        None, "--compare", help="An earlier year: which of the unit's indicators moved."
+    ),
+    output_format: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
+) -> None:
+    """Units ranked by their 0-100 index, colours per pillar; or one unit's change between years."""
+    from models.action_items import find_unit
+    from models.assessment_summary import latest_period, summarise, unit_comparison
+    from models.problems import InputError, NotFoundError, Problem
+    from models.schedule import get_programme
+
+    with user_errors(), read_session(engine()) as session:
+        prog = get_programme(session, programme)
+        period = period or latest_period(session, prog)
+        if period is None:
+            raise NotFoundError(
+                f"no unit of {prog.code} has rated anything yet; "
+                "import forms with `rollout assess import`"
+            )
+        if compare_with is not None:
+            if unit is None:
+                raise InputError(
+                    [Problem("command line", None, "--unit", "--compare needs --unit")]
+                )
+            moved = unit_comparison(
+                session, prog, find_unit(session, prog, unit), compare_with, period
+            )
+            _print_comparison(unit, compare_with, period, moved, output_format)
+            return
+        summary = summarise(session, prog, period, day_or_today(as_of))
+    rows = [u for u in summary.units if unit is None or u.code == unit]
+    if unit is not None and not rows:
+        err.print(f"[bold red]error:[/] {unit} rated nothing in {period}")
+        raise typer.Exit(1)
+    if output_format is Format.json:
+        out.print_json(
+            data={
+                "programme": summary.programme,
+                "period": period,
+                "weights": {"points": summary.weights.points, "pillars": summary.weights.pillars},
+                "distribution": summary.distribution,
+                "units": [u.__dict__ for u in rows],
+            }
+        )
+        return
+    if output_format is Format.csv:
+        _print_csv(summary, rows)
+        return
+    table = Table(
+        title=f"{summary.title}: self-assessment {period}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    for heading in ("#", "unit", "index", *(f"P{p}" for p in summary.catalogue.pillars)):
+        table.add_column(heading, justify="right" if heading != "unit" else "left", no_wrap=True)
+    for heading in ("red", "yel.", "gr.", "n/r", "ver.", "items"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    for u in rows:
+        table.add_row(
+            str(u.rank),
+            u.code,
+            f"{u.index:.1f}",
+            *(f"{u.pillars[p]:.1f}" for p in summary.catalogue.pillars),
+            *(str(u.counts[c]) for c in ("red", "yellow", "green", "unrated")),
+            str(u.verified),
+            f"{u.items['done']}/{u.items['total']}" if u.items["total"] else "",
+        )
+    out.print(table)
+    shares = "; ".join(
+        f"P{p}: " + " ".join(f"{c} {s[c]:.0%}" for c in ("red", "yellow", "green"))
+        for p, s in summary.distribution.items()
+    )
+    out.print(
+        f"{len(summary.units)} units rated. P1-P4: index of each pillar; n/r: not rated; "
+        f"ver.: verified; items: action items done/total.\nPer pillar, across units: {shares}"
+    )
+
+
+def _print_comparison(unit: str, before: int, after: int, moved: dict, fmt: Format) -> None:
+    if fmt is Format.json:
+        out.print_json(data={"unit": unit, "before": before, "after": after, **moved})
+        return
+    out.print(
+        f"{unit}: index {moved['index_before']:.1f} in {before} -> {moved['index_after']:.1f} "
+        f"in {after} ({moved['before_rated']} and {moved['after_rated']} indicators rated)"
+    )
+    for key, label in (
+        ("improved", "improved"),
+        ("fell_back", "fell back"),
+        ("new", "newly rated"),
+    ):
+        if moved[key]:
+            out.print(f"  {label} ({len(moved[key])}): {', '.join(moved[key])}")
+    out.print(f"  unchanged: {len(moved['unchanged'])}")
+
+
+def _print_csv(summary, rows) -> None:
+    import csv
+    import sys
+
+    pillars = list(summary.catalogue.pillars)
+    writer = csv.writer(sys.stdout)
+    writer.writerow(
+        [
+            "rank",
+            "unit",
+            "name",
+            "index",
+            *(f"pillar_{p}" for p in pillars),
+            "red",
+            "yellow",
+            "green",
+            "unrated",
+            "verified",
+            "items",
+            "items_done",
+            "items_overdue",
+        ]
+    )
+    for u in rows:
+        writer.writerow(
+            [
+                u.rank,
+                u.code,
+                u.name,
+                u.index,
+                *(u.pillars[p] for p in pillars),
+                *(u.counts[c] for c in ("red", "yellow", "green", "unrated")),
+                u.verified,
+                u.items["total"],
+                u.items["done"],
+                u.items["overdue"],
+            ]
+        )
+
+
+@assess_app.command()
+def report(
+    period: int | None = typer.Option(None, help="The year assessed; default the latest rated."),
+    output: Path | None = typer.Option(None, help="The HTML file; default var/reports/."),
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
+) -> None:
+    """An HTML report: ranking, heat map of units x indicators, a chart per pillar, action items."""
+    from flows.reports import write_assessment_report
+    from models.assessment_summary import latest_period, summarise
+    from models.problems import NotFoundError
+    from models.schedule import get_programme
+
+    with user_errors(), read_session(engine()) as session:
+        prog = get_programme(session, programme)
+        period = period or latest_period(session, prog)
+        if period is None:
+            raise NotFoundError(
+                f"no unit of {prog.code} has rated anything yet; "
+                "import forms with `rollout assess import`"
+            )
+        summary = summarise(session, prog, period, day_or_today(as_of))
+    name = f"tu-danh-gia-{summary.programme}-{period}.html"
+    path = output or get_settings().home / "reports" / name
+    written = write_assessment_report(summary, path)
+    out.print(
+        f"Wrote {path} ({len(summary.units)} units), with {len(written) - 1} figures beside it."
+    )

@@ -1,4 +1,4 @@
-"""Writing the audit report as Excel, CSV or HTML (no Prefect: exports only read)."""
+"""Writing reports: the audit report as Excel, CSV or HTML; the self-assessment report as HTML."""
 
 import csv
 from datetime import date
@@ -117,3 +117,33 @@ def _html(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
 
 def _rate(group: OnTime) -> str:
     return "—" if group.rate is None else f"{group.rate:.1%}"
+
+
+def write_assessment_report(summary, path: Path, notice: str | None = None) -> list[Path]:
+    """The self-assessment report as HTML, with its heat map and pillar charts as SVG beside it."""
+    from tasks.figures import heatmap, pillar_charts, write_figure
+
+    figures = {
+        "heatmap": heatmap(summary.catalogue, summary.ratings, "svg"),
+        "pillars": pillar_charts(summary.catalogue, summary.ratings, "svg"),
+    }
+    written = [
+        write_figure(path.with_name(f"{path.stem}-{name}.svg"), content)
+        for name, content in figures.items()
+    ]
+    svg = {name: _inline_svg(content) for name, content in figures.items()}
+    html = render_text(
+        "reports/assessment.html.j2",
+        s=summary,
+        items=[u for u in summary.units if u.items["total"] or u.items["dropped"]],
+        notice=notice,
+        **svg,
+    )
+    written.append(write_figure(path, html.encode("utf-8")))
+    return written
+
+
+def _inline_svg(content: bytes) -> str:
+    """An SVG file's <svg> element, without the XML prolog and doctype, to inline in HTML."""
+    text = content.decode("utf-8")
+    return text[text.index("<svg") :]

@@ -73,6 +73,16 @@ class Catalogue:
         """A pillar by code."""
         return self.pillar_info.get(code) or Pillar(code, code, code, self.pillars[code])
 
+    def subset(self, pillar: str) -> "Catalogue":
+        """The catalogue cut down to one pillar, for scoring that pillar alone."""
+        return Catalogue(
+            self.edition,
+            self.source,
+            {pillar: self.pillars[pillar]},
+            {k: v for k, v in self.pillar_info.items() if k == pillar},
+            {k: v for k, v in self.indicators.items() if v.pillar == pillar},
+        )
+
     def as_data(self) -> dict:
         """The catalogue as JSON-ready data, for storing with a programme."""
         return {

@@ -267,6 +267,7 @@ def _assessment(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> di
     return {
         "period": unit.period if unit.period is not None else "—",
         "indicators": indicators,
+        "colours": {code: ratings[code] for code in catalogue.codes if code in ratings},
         "pillars": pillars,
         "totals": totals,
         "rated": bool(ratings),

@@ -6,8 +6,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.action_items import ItemDefaults
 from models.audit_report import audit_rows, on_time_rates
 from models.document_data import (
+    ActionItemFacts,
     ProgrammeFacts,
     ProgrammeSummary,
     RunFacts,
@@ -19,9 +21,9 @@ from models.planning import PHASES
 from models.programme_file import phase_defaults
 from models.reconcile import programme_catalogue
 from models.status import status_rows
-from models.tables import IndicatorRating, PhaseRun, Programme, Unit
+from models.tables import ActionItem, IndicatorRating, PhaseRun, Programme, Unit
 
-DEFAULT_ITEM_OWNER = {"vi": "Văn phòng UBND", "en": "Office of the People's Committee"}
+DEFAULT_ITEM_OWNER = {"en": "Office of the People's Committee"}  # Vietnamese: ItemDefaults
 
 
 def programme_facts(programme: Programme) -> ProgrammeFacts:
@@ -70,23 +72,22 @@ def unit_facts(
             IndicatorRating.period,
             IndicatorRating.indicator,
             IndicatorRating.rating,
+            IndicatorRating.verified_rating,
         ).where(IndicatorRating.unit_id.in_(unit_ids))
     )
-    for unit_id, period, indicator, rating in rows:
+    for unit_id, period, indicator, rating, verified in rows:
         if periods.get(unit_id) == period:
-            ratings[unit_id][indicator] = rating
+            ratings[unit_id][indicator] = verified or rating  # the verifier's, where there is one
     catalogue = programme_catalogue(programme)
+    stored = _stored_items(session, unit_ids, periods)
+    owner = ItemDefaults.of(programme).owner if language == "vi" else DEFAULT_ITEM_OWNER["en"]
     facts = {}
     for unit_id, unit in units.items():
         if unit_id not in runs or len(runs[unit_id]) < len(PHASES):
             continue
         own = runs[unit_id]
-        items = default_items(
-            catalogue,
-            ratings[unit_id],
-            own["action_plan"].due,
-            DEFAULT_ITEM_OWNER[language],
-            language,
+        items = stored.get(unit_id) or default_items(
+            catalogue, ratings[unit_id], own["action_plan"].due, owner, language
         )
         facts[unit_id] = UnitFacts(
             code=unit.code,
@@ -99,6 +100,24 @@ def unit_facts(
             items=items,
         )
     return facts
+
+
+def _stored_items(
+    session: Session, unit_ids: list[int], periods: dict[int, int]
+) -> dict[int, tuple[ActionItemFacts, ...]]:
+    """The action items a coordinator drafted or edited (not dropped), for each unit's period."""
+    found: dict[int, list[ActionItemFacts]] = defaultdict(list)
+    query = (
+        select(ActionItem)
+        .where(ActionItem.unit_id.in_(unit_ids), ActionItem.status != "dropped")
+        .order_by(ActionItem.id)
+    )
+    for i in session.scalars(query):
+        if periods.get(i.unit_id) == i.period:
+            found[i.unit_id].append(
+                ActionItemFacts(i.indicator or "", i.task, i.rating, i.target, i.owner, i.due)
+            )
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def programme_summary(session: Session, programme: Programme, as_of: date) -> ProgrammeSummary:

@@ -16,6 +16,14 @@ class Weights:
     points: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_POINTS))
     pillars: dict[str, float] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, settings: dict | None) -> "Weights":
+        """The weights of a programme's `assessment:` settings (points, pillar_weights)."""
+        settings = settings or {}
+        points = DEFAULT_POINTS | {k: float(v) for k, v in settings.get("points", {}).items()}
+        pillars = {k: float(v) for k, v in settings.get("pillar_weights", {}).items()}
+        return cls(points, pillars)
+
     def pillar(self, code: str) -> float:
         """The weight of a pillar (1 unless set)."""
         return self.pillars.get(code, 1.0)

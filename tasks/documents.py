@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from config.settings import get_settings
+from models.catalogue import Catalogue
 from models.database import write_session
 from models.document_data import programme_report_data, unit_document_data
 from models.document_facts import programme_facts, programme_summary, province_of, unit_facts
@@ -17,6 +18,7 @@ from models.documents import DocumentType, load_document_types
 from models.problems import InputError, Problem
 from models.schedule import get_programme
 from models.tables import GeneratedDocument, PhaseRun, Programme
+from tasks.figures import UNIT_FIGURE, UNIT_FIGURE_PART, pillar_charts
 from tasks.resources import actor, database
 from tasks.word import find_template, load_template
 
@@ -26,10 +28,18 @@ def _template_folder(programme: Programme) -> Path | None:
     return Path(folder) if folder else None
 
 
-def _render(draft: Draft, symbol: str | None, folder: Path | None) -> bytes:
+def _render(
+    draft: Draft, symbol: str | None, folder: Path | None, catalogue: Catalogue | None = None
+) -> bytes:
     template = load_template(find_template(draft.template_name, draft.language, folder))
     data = draft.data if symbol is None else draft.data | {"number": symbol}
-    return template.render(data)
+    media = None
+    if catalogue is not None and "colours" in data:  # the self-assessment report's chart
+        chart = pillar_charts(
+            catalogue, {draft.subject: data["colours"]}, "png", draft.language, UNIT_FIGURE
+        )
+        media = {UNIT_FIGURE_PART: chart}
+    return template.render(data, media)
 
 
 def _drafted_already(
@@ -100,7 +110,7 @@ def draft_unit_documents(
         session,
         programme,
         drafts,
-        lambda d, s: _render(d, s, folder),
+        lambda d, s: _render(d, s, folder, facts.catalogue),
         get_settings().documents_dir,
         actor(),
         recorded_at,

@@ -110,15 +110,26 @@ class WordTemplate:
             names |= meta.find_undeclared_variables(env.parse(part.source))
         return names
 
-    def render(self, context: dict) -> bytes:
-        """The Word file for `context`; a missing field or an unsafe access raises, naming it."""
+    def render(self, context: dict, media: dict[str, bytes] | None = None) -> bytes:
+        """The Word file for `context`; a missing field or an unsafe access raises, naming it.
+
+        `media` replaces pictures the template holds (by part name, e.g. word/media/image1.png);
+        a template without such a picture simply has none.
+        """
         rendered = {name: self._render_part(part, context) for name, part in self._parts.items()}
-        out = io.BytesIO(self._base)
-        out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as docx:
+        media = {k: v for k, v in (media or {}).items() if k in self._static}
+        if media:
+            out = io.BytesIO()
+            rendered |= media
+        else:
+            out = io.BytesIO(self._base)
+            out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a" if not media else "w", zipfile.ZIP_DEFLATED) as docx:
             for info in self._infos:
                 if info.filename in rendered:
                     docx.writestr(info, rendered[info.filename])
+                elif media:
+                    docx.writestr(info, self._static[info.filename])
         return out.getvalue()
 
     def _render_part(self, part: _Part, context: dict) -> bytes:

@@ -339,6 +339,24 @@ def assessment_report(doc, vi):
         "for row in pillars",
         [1.5, 7.0, 1.7, 1.7, 1.7, 1.9],
     )
+    figure_placeholder(doc)
+
+
+def figure_placeholder(doc):
+    """A grey picture that each unit's report replaces with its chart per pillar."""
+    from io import BytesIO
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+    from PIL import Image
+
+    from tasks.figures import UNIT_FIGURE
+
+    width, height = UNIT_FIGURE
+    png = BytesIO()
+    Image.new("RGB", (int(width * 10), int(height * 10)), "#d9d9d9").save(png, "PNG")
+    doc.add_picture(png, width=Cm(15), height=Cm(15 * height / width))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 _ITEM_HEADS = {
