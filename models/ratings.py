@@ -61,6 +61,8 @@ def record_ratings(
             rated_on=rated_on,
             assessor=assessor,
         )
+        if row.rating != rating and row.verified_rating is not None:
+            row.verified_rating = row.verifier = row.verified_on = None  # verify it again
         row.rating, row.rated_on, row.assessor = rating, rated_on, assessor
         session.add(row)
     payload = {"period": period, "ratings": ratings, "rated_on": rated_on, "assessor": assessor}

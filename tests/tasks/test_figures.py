@@ -1,0 +1,29 @@
+"""The heat map and the pillar charts show each rating in its colour, the same every time."""
+
+from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from tasks.figures import COLOURS, heatmap, pillar_charts
+from tests.image_checks import colour_share
+
+CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)
+
+
+def test_the_heat_map_colours_each_cell_by_its_rating():
+    codes = CATALOGUE.codes
+    by_unit = {
+        "HP-A": dict.fromkeys(codes, "red"),
+        "HP-B": dict.fromkeys(codes, "green") | {"1.1": "yellow"},
+        "HP-C": {},  # rated nothing: grey
+    }
+    png = heatmap(CATALOGUE, by_unit, "png")
+    red, yellow, green, grey = (colour_share(png, COLOURS[c]) for c in COLOURS)
+    assert red > 0.1 and abs(red - (green + yellow)) / red < 0.05  # one row each
+    assert abs(grey - red) / red < 0.05
+    assert 0.5 / 39 < yellow / red < 1.5 / 39  # one cell of 39
+
+
+def test_figures_are_reproducible_and_svg_holds_no_fonts():
+    by_unit = {"HP-A": dict.fromkeys(CATALOGUE.codes[:20], "yellow")}
+    first = pillar_charts(CATALOGUE, by_unit, "svg")
+    assert first == pillar_charts(CATALOGUE, by_unit, "svg")
+    assert b"<text" not in first  # text is drawn as paths: Vietnamese looks the same anywhere
+    assert heatmap(CATALOGUE, by_unit, "png") == heatmap(CATALOGUE, by_unit, "png")
