@@ -66,6 +66,28 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         pillar_scores(catalogue, ratings)
     score = time.perf_counter() - t
     n = len(forms)
+
+    from flows.reports import write_assessment_report
+    from models.action_items import draft_items
+    from models.assessment_summary import summarise
+
+    t = time.perf_counter()
+    with read_session(engine) as session:
+        summary = summarise(session, get_programme(session, code), 2026, date(2026, 6, 1))
+    summarised = time.perf_counter() - t
+    t = time.perf_counter()
+    report = Path(settings.home) / "reports" / f"tu-danh-gia-{code}-2026.html"
+    written = write_assessment_report(summary, report)
+    drawn = time.perf_counter() - t
+    size = sum(path.stat().st_size for path in written) / 1e6
+    t = time.perf_counter()
+    with write_session(engine) as session:
+        programme = get_programme(session, code)
+        drafted = sum(
+            draft_items(session, programme, unit, 2026, "bench", datetime.now(UTC))["drafted"]
+            for unit, _ in units
+        )
+    drafting = time.perf_counter() - t
     return [
         ("self-assessment forms written (setup)", f"{n} in {wrote:.1f} s"),
         ("  read and checked, every cell", f"{read:.1f} s, {n / read:.0f} forms/s"),
@@ -75,4 +97,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
             "  import and score, all told",
             f"{read + store + score:.1f} s, {n / (read + store + score):.0f} forms/s",
         ),
+        ("  summary: ranking, pillars, items", f"{summarised:.1f} s"),
+        ("  HTML report, heat map and charts", f"{drawn:.1f} s, {size:.1f} MB"),
+        ("action programmes drafted", f"{drafted} items for {n} units in {drafting:.1f} s"),
     ]

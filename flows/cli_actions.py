@@ -13,6 +13,7 @@ from flows.cli_support import (
     day_or_today,
     engine,
     out,
+    print_records,
     user_errors,
 )
 from models.database import read_session, write_session
@@ -150,16 +151,7 @@ def list_items(
         {"unit": code, **{f: getattr(i, f) for f in fields}, "done_on": i.done_on, "note": i.note}
         for code, i in rows
     ]
-    if output_format is Format.json:
-        out.print_json(data=[{k: _plain(v) for k, v in r.items()} for r in records])
-        return
-    if output_format is Format.csv:
-        import csv
-        import sys
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else ["unit"])
-        writer.writeheader()
-        writer.writerows(records)
+    if print_records(records, output_format):
         return
     table = Table(title=f"Action items, as of {day:%d/%m/%Y}", title_justify="left")
     for heading in ("#", "unit", "ind.", "task", "owner", "target", "due", "status"):
@@ -181,7 +173,3 @@ def list_items(
             f"{made.counts['in_progress']} in progress, {made.overdue} overdue, "
             f"{made.counts['dropped']} dropped"
         )
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -171,18 +171,13 @@ def score(
 ) -> None:
     """Units ranked by their 0-100 index, colours per pillar; or one unit's change between years."""
     from models.action_items import find_unit
-    from models.assessment_summary import latest_period, summarise, unit_comparison
-    from models.problems import InputError, NotFoundError, Problem
+    from models.assessment_summary import rated_period, summarise, unit_comparison
+    from models.problems import InputError, Problem
     from models.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
-        period = period or latest_period(session, prog)
-        if period is None:
-            raise NotFoundError(
-                f"no unit of {prog.code} has rated anything yet; "
-                "import forms with `rollout assess import`"
-            )
+        period = rated_period(session, prog, period)
         if compare_with is not None:
             if unit is None:
                 raise InputError(
@@ -307,27 +302,22 @@ def _print_csv(summary, rows) -> None:
 def report(
     period: int | None = typer.Option(None, help="The year assessed; default the latest rated."),
     output: Path | None = typer.Option(None, help="The HTML file; default var/reports/."),
+    note: str | None = typer.Option(None, help="A line shown at the top, e.g. 'illustrative'."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """An HTML report: ranking, heat map of units x indicators, a chart per pillar, action items."""
     from flows.reports import write_assessment_report
-    from models.assessment_summary import latest_period, summarise
-    from models.problems import NotFoundError
+    from models.assessment_summary import rated_period, summarise
     from models.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
-        period = period or latest_period(session, prog)
-        if period is None:
-            raise NotFoundError(
-                f"no unit of {prog.code} has rated anything yet; "
-                "import forms with `rollout assess import`"
-            )
+        period = rated_period(session, prog, period)
         summary = summarise(session, prog, period, day_or_today(as_of))
     name = f"tu-danh-gia-{summary.programme}-{period}.html"
     path = output or get_settings().home / "reports" / name
-    written = write_assessment_report(summary, path)
+    written = write_assessment_report(summary, path, note)
     out.print(
         f"Wrote {path} ({len(summary.units)} units), with {len(written) - 1} figures beside it."
     )

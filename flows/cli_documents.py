@@ -1,6 +1,5 @@
 """`rollout docs`: draft the phases' official documents as Word files, and list the registry."""
 
-import json
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +16,7 @@ from flows.cli_support import (
     engine,
     err,
     out,
+    print_records,
     programme_code,
     run_flow,
     user_errors,
@@ -151,16 +151,7 @@ def list_documents(
             }
             for d in docs
         ]
-    if output_format is Format.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    if output_format is Format.csv:
-        import csv
-        import sys
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["unit"])
-        writer.writeheader()
-        writer.writerows(rows)
+    if print_records(rows, output_format):
         return
     from rich.table import Table
 

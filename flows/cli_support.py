@@ -65,6 +65,24 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def print_records(rows: list[dict], output_format: Format) -> bool:
+    """Print rows as JSON or CSV (dates as ISO text); False means: show the table instead."""
+    if output_format is Format.json:
+        import json
+
+        print(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        return True
+    if output_format is Format.csv:
+        import csv
+        import sys
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["unit"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return True
+    return False
+
+
 def run_flow(flow_call):
     """Run a flow with this project's Prefect settings (imported only here)."""
     from flows.prefect_setup import configure_prefect, flow_settings

@@ -22,6 +22,7 @@ HOME = PROJECT_ROOT / "var" / "demo"
 DOCUMENTS = PROJECT_ROOT / "var" / "documents"
 
 console = Console(highlight=False)
+MADE_UP = "Dữ liệu minh họa (made up): các mức đánh giá và nhiệm vụ trong báo cáo này là giả định."
 
 
 def run(*args: str) -> None:
@@ -112,7 +113,13 @@ def main() -> None:
         "--html",
         *[a for t in reports for a in ("--type", t)],
     )
+    # HP-DANGLAM's action programme was edited after its submission was drafted: draft it again.
+    actions = ("--type", "action_submission", "--type", "action_decision")
+    run("docs", "generate", "--unit", "HP-DANGLAM", "--as-of", "2023-08-31", *actions)
     run("docs", "list", "--unit", "HP-DANGLAM")
+    run("assess", "score", "--as-of", "2023-08-31")
+    run("assess", "report", "--as-of", "2023-08-31", "--note", MADE_UP)
+    run("actions", "list", "--unit", "HP-DANGLAM", "--as-of", "2023-08-31")
     run("audit", "verify")
     show_outbox()
     console.print(
@@ -120,7 +127,9 @@ def main() -> None:
         f"  ROLLOUT_HOME={HOME.relative_to(PROJECT_ROOT)} .venv/bin/rollout status "
         "--as-of 2023-06-15"
         f"\nThe documents are under {DOCUMENTS.relative_to(PROJECT_ROOT)}/ (Word, with HTML "
-        "previews).\nAll facts recorded in the replay are made up for illustration."
+        "previews); the self-assessment report with its heat map is under "
+        f"{(HOME / 'reports').relative_to(PROJECT_ROOT)}/."
+        "\nAll facts recorded in the replay are made up for illustration."
     )
 
 

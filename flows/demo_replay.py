@@ -1,10 +1,13 @@
 """Replaying the Hải Phòng pilot, March-August 2023, on MADE-UP facts (labelled as such).
 
 Each unit hands in what its phases need a few working days before they are due; a few units
-are late, and one decision is recorded with a wrong number, reopened and corrected. Every
-working day: first the facts dated that day are recorded, then the daily sweep runs.
+are late, and one decision is recorded with a wrong number, reopened and corrected. Every unit
+rates the 39 indicators and a verifier confirms them; two units track their action programme
+item by item. Every working day: first the facts dated that day are recorded, then the daily
+sweep runs.
 """
 
+import random
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -12,10 +15,19 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from models.action_items import (
+    ItemFields,
+    add_item,
+    draft_items,
+    edit_item,
+    find_unit,
+    unit_items,
+)
 from models.calendar import WorkingCalendar
+from models.catalogue import COLOURS
 from models.database import write_session
 from models.evidence import Recording, record, reopen
-from models.ratings import record_ratings
+from models.ratings import period_ratings, record_ratings, verify_ratings
 from models.reconcile import programme_catalogue
 from models.schedule import get_programme
 from models.store import programme_calendar
@@ -31,6 +43,8 @@ LATE = {
     ("HP-THUYNGUYEN", "action_plan"): 9,  # late enough to be escalated
 }
 REOPENED = "HP-CAUTRE"  # its survey decision is recorded with a wrong number, then corrected
+ACTION_UNITS = ("HP-DANGLAM", "HP-TIENLANG")  # units whose action programme is tracked item by item
+VERIFIER = "Đoàn thẩm định Sở KH&CN (minh họa)"
 
 Action = Callable[[object, date], None]
 
@@ -100,9 +114,16 @@ class Replay:
                 ("due", -1, self._file(unit, phase, "attendance", attendees=officials * 7 // 20)),
             ]
         if phase == "self_assessment":
-            return [("due", -2, self._ratings(unit))]
+            return [("due", -4, self._ratings(unit)), ("due", -2, self._verify(unit))]
         if phase == "action_plan":
-            return [("due", -3, self._decision(unit, phase, "action_programme", "35/QĐ-UBND"))]
+            facts = [("due", -3, self._decision(unit, phase, "action_programme", "35/QĐ-UBND"))]
+            if unit in ACTION_UNITS:
+                facts += [
+                    ("start", 1, self._draft_programme(unit)),
+                    ("start", 12, self._progress(unit, 0, "in_progress")),
+                    ("start", 20, self._progress(unit, 3, "done")),
+                ]
+            return facts
         return [("due", -1, self._file(unit, phase, "results_report"))]
 
     def _file(self, unit: str, phase: str, kind: str, attendees: int | None = None) -> Action:
@@ -154,11 +175,9 @@ class Replay:
         def act(session, day: date) -> None:
             programme = get_programme(session, CODE)
             codes = programme_catalogue(programme).codes
-            seed = sum(map(ord, unit))
-            colours = {
-                c: ("red", "yellow", "yellow", "green")[(seed + 7 * i) % 4]
-                for i, c in enumerate(codes)
-            }
+            rng = random.Random(unit)  # made up, but the same at every run
+            green = rng.uniform(0.2, 0.6)  # some units are further along than others
+            colours = {c: rng.choices(COLOURS, (0.8 - green, 0.2, green))[0] for c in codes}
             record_ratings(
                 session,
                 programme,
@@ -170,6 +189,54 @@ class Replay:
                 COORDINATOR,
                 _now(),
             )
+
+        return act
+
+    def _verify(self, unit: str) -> Action:
+        """The verifiers confirm every rating, and lower the first green one they doubt."""
+
+        def act(session, day: date) -> None:
+            programme = get_programme(session, CODE)
+            have = period_ratings(session, find_unit(session, programme, unit).id, day.year)
+            decisions: dict[str, str | None] = dict.fromkeys(have)
+            doubted = next((c for c, r in sorted(have.items()) if r.rating == "green"), None)
+            if doubted:
+                decisions[doubted] = "yellow"
+            verify_ratings(
+                session, programme, unit, day.year, decisions, VERIFIER, day, COORDINATOR, _now()
+            )
+
+        return act
+
+    def _draft_programme(self, unit: str) -> Action:
+        """Draft the action programme, then edit it as a coordinator would: add, drop, reassign."""
+
+        def act(session, day: date) -> None:
+            programme = get_programme(session, CODE)
+            now = _now()
+            draft_items(session, programme, unit, day.year, COORDINATOR, now)
+            items = unit_items(session, find_unit(session, programme, unit).id, day.year)
+            task = "Xây dựng và ban hành sổ tay chất lượng của đơn vị (minh họa)"
+            extra = ItemFields(task=task, owner="Văn phòng HĐND và UBND", due_days=20)
+            add_item(session, programme, unit, day.year, extra, COORDINATOR, now)
+            edits = [
+                (items[1], ItemFields(owner="Phòng Tài nguyên và Môi trường (minh họa)")),
+                (items[-1], ItemFields(status="dropped", note="Gộp vào nhiệm vụ trước (minh họa)")),
+            ]
+            for item, fields in edits:
+                edit_item(session, programme, item.id, fields, COORDINATOR, now)
+
+        return act
+
+    def _progress(self, unit: str, first: int, status: str) -> Action:
+        """Items moving on: from the `first` item, every third one reaches `status`."""
+
+        def act(session, day: date) -> None:
+            programme = get_programme(session, CODE)
+            items = unit_items(session, find_unit(session, programme, unit).id, day.year, False)
+            fields = ItemFields(status=status, done_on=day if status == "done" else None)
+            for item in items[first::3]:
+                edit_item(session, programme, item.id, fields, COORDINATOR, _now())
 
         return act
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from models.action_items import progress
 from models.catalogue import COLOURS, Catalogue
+from models.problems import NotFoundError
 from models.ratings import programme_ratings
 from models.reconcile import programme_catalogue
 from models.scoring import Weights, compare, index, pillar_scores
@@ -44,13 +45,19 @@ class AssessmentSummary:
     distribution: dict[str, dict[str, float]]  # pillar -> colour -> share of units' indicators
 
 
-def latest_period(session: Session, programme: Programme) -> int | None:
-    """The most recent period any unit of the programme rated."""
-    return session.scalar(
+def rated_period(session: Session, programme: Programme, period: int | None) -> int:
+    """The period asked for, else the most recent one any unit rated; NotFoundError if none."""
+    period = period or session.scalar(
         select(func.max(IndicatorRating.period))
         .join(Unit, Unit.id == IndicatorRating.unit_id)
         .where(Unit.programme_id == programme.id)
     )
+    if period is None:
+        raise NotFoundError(
+            f"no unit of {programme.code} has rated anything yet; "
+            "import forms with `rollout assess import`"
+        )
+    return period
 
 
 def summarise(

@@ -105,10 +105,19 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
     """Per recipient, the data of one digest of every item not yet in a message."""
     cal = programme_calendar(session, programme.id)
     _, _, names = phase_defaults()
+    verified = ("", "")
+    if (programme.assessment or {}).get("require_verification"):
+        verified = (" và được thẩm định", ", each verified")
     expected = {
         s.phase: (
-            [r.describe_vi() for r in parse_requirements(list(s.completion))],
-            [r.describe() for r in parse_requirements(list(s.completion))],
+            [
+                r.describe_vi() + verified[0] * (r.kind == "indicators_rated")
+                for r in parse_requirements(list(s.completion))
+            ],
+            [
+                r.describe() + verified[1] * (r.kind == "indicators_rated")
+                for r in parse_requirements(list(s.completion))
+            ],
         )
         for s in programme_steps(programme)
     }
