@@ -128,3 +128,51 @@ def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
     assert sorted(reports) == list(range(1, len(days) + 1))
     assert set(plans) == {"1/KH-UBND"}  # each unit's committee numbers its own plans
     engine.dispose()
+
+
+def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, programme_dir):
+    from datetime import UTC, datetime
+
+    from models.database import write_session
+    from models.outbox import enqueue
+    from models.schedule import get_programme
+    from models.tables import ReminderItem, Unit
+    from tests.models.test_action_programme import (
+        UNIT,
+        draft,
+        finish,
+        items,
+        rate,
+        verify,
+        with_assessment,
+    )
+    from tests.models.test_reconcile import CODES, run_of, sweep
+
+    engine = make_engine(pg_url)
+    migrate(engine)
+    load_and_plan(
+        engine, with_assessment(programme_dir, "\nassessment:\n  require_verification: true\n")
+    )
+    finish(engine, UNIT, "survey", "training")
+    sweep(engine, date(2023, 4, 24))
+    rate(engine, dict.fromkeys(CODES, "yellow"), date(2023, 5, 2))
+    sweep(engine, date(2023, 5, 3))
+    assert run_of(engine, UNIT, "self_assessment").status == "open"
+    verify(engine, dict.fromkeys(CODES) | {"1.1": "red"}, date(2023, 5, 4))
+    sweep(engine, date(2023, 5, 5))
+    assert run_of(engine, UNIT, "self_assessment").actual_done == date(2023, 5, 4)
+
+    assert draft(engine)["drafted"] == 39
+    sweep(engine, run_of(engine, UNIT, "action_plan").forecast_start)
+    due = items(engine)[0].due
+    with write_session(engine) as session:
+        programme = get_programme(session, None)
+        unit_id = session.scalars(select(Unit.id).where(Unit.code == UNIT)).one()
+        enqueue(session, programme, [unit_id], due, datetime.now(UTC))
+    with Session(engine) as session:
+        reminded = session.scalar(
+            select(func.count()).where(ReminderItem.action_item_id.is_not(None))
+        )
+        assert verify_chain(session) == []
+    assert reminded == 39  # one "due" reminder per open item, to the unit
+    engine.dispose()
