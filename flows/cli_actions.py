@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import typer
+from rich import box
 from rich.table import Table
 
 from flows.cli_support import (
@@ -24,8 +25,8 @@ actions_app = typer.Typer(
 )
 
 PERIOD_HELP = "The self-assessment year; default the year the unit's self-assessment opens."
-STATUS_VI = {"open": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"}
-STATUS_VI["dropped"] = "Đã bỏ"
+STATUS_VI = {"open": "Chưa làm", "in_progress": "Đang làm", "done": "Xong", "dropped": "Đã bỏ"}
+AIM = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}
 
 
 def _fields(task, owner, target, due, due_days, status, note, done_on=None):
@@ -153,14 +154,35 @@ def list_items(
     ]
     if print_records(records, output_format):
         return
-    table = Table(title=f"Action items, as of {day:%d/%m/%Y}", title_justify="left")
-    for heading in ("#", "unit", "ind.", "task", "owner", "target", "due", "status"):
-        table.add_column(heading, overflow="fold")
+    several = len({code for code, _ in rows}) > 1
+    table = Table(
+        title=f"Action items, as of {day:%d/%m/%Y} (late ones in red)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    if several:
+        table.add_column("unit", no_wrap=True)
+    table.add_column("task", ratio=3)
+    table.add_column("owner", ratio=2)
+    for heading in ("aim", "due", "status"):
+        table.add_column(heading, no_wrap=True)
     for code, i in rows:
         late = i.status in ("open", "in_progress") and i.due < day
-        due = f"[bold red]{i.due:%d/%m/%Y}[/]" if late else f"{i.due:%d/%m/%Y}"
+        due = f"[bold red]{i.due:%d/%m/%y}[/]" if late else f"{i.due:%d/%m/%y}"
+        task = f"{i.task.removeprefix(f'Cải thiện chỉ số {i.indicator} - ')}"
+        task = f"{i.indicator}: {task}" if i.indicator else task
         table.add_row(
-            str(i.id), code, i.indicator or "", i.task, i.owner, i.target, due, STATUS_VI[i.status]
+            str(i.id),
+            *([code] if several else []),
+            task,
+            i.owner,
+            AIM[i.target],
+            due,
+            STATUS_VI[i.status],
         )
     out.print(table)
     by_unit: dict[str, list] = {}

@@ -224,7 +224,7 @@ def score(
             str(u.rank),
             u.code,
             f"{u.index:.1f}",
-            *(f"{u.pillars[p]:.1f}" for p in summary.catalogue.pillars),
+            *(f"{u.pillars[p]:.0f}" for p in summary.catalogue.pillars),
             *(str(u.counts[c]) for c in ("red", "yellow", "green", "unrated")),
             str(u.verified),
             f"{u.items['done']}/{u.items['total']}" if u.items["total"] else "",
