@@ -45,6 +45,17 @@ def programme_dir(tmp_path):
     return folder / EXAMPLE.name, folder / EXAMPLE_ROSTER.name
 
 
+def with_assessment(programme_dir, **settings) -> Path:
+    """The worked example with its `assessment:` section replaced by `settings`."""
+    import yaml
+
+    path = programme_dir[0]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["assessment"] = settings
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def write(path: Path, text: str) -> Path:
     """Write dedented UTF-8 text to `path` and return it."""
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")

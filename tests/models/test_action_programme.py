@@ -14,6 +14,7 @@ from models.problems import InputError
 from models.ratings import period_ratings, record_ratings, verify_ratings
 from models.schedule import get_programme
 from models.tables import ActionItem, AuditEvent, IndicatorRating, PhaseRun, ReminderItem, Unit
+from tests.conftest import with_assessment
 from tests.models.test_reconcile import CODES, run_of, sweep
 from tests.models.test_store import load_and_plan
 
@@ -21,26 +22,16 @@ NOW = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
 UNIT = "HP-HAIAN"
 
 
-def with_assessment(programme_dir, settings: str):
-    """The worked example with an `assessment:` section added."""
-    path = programme_dir[0]
-    path.write_text(path.read_text(encoding="utf-8") + settings, encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def verified_pilot(engine, programme_dir):
-    path = with_assessment(programme_dir, "\nassessment:\n  require_verification: true\n")
+    path = with_assessment(programme_dir, require_verification=True)
     load_and_plan(engine, path)
     return engine
 
 
 @pytest.fixture
 def pilot(engine, programme_dir):
-    path = with_assessment(
-        programme_dir,
-        "\nassessment:\n  item_owner: Văn phòng UBND huyện\n  item_due_days: 10\n",
-    )
+    path = with_assessment(programme_dir, item_owner="Văn phòng UBND huyện", item_due_days=10)
     load_and_plan(engine, path)
     return engine
 

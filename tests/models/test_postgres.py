@@ -137,6 +137,7 @@ def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, progr
     from models.outbox import enqueue
     from models.schedule import get_programme
     from models.tables import ReminderItem, Unit
+    from tests.conftest import with_assessment
     from tests.models.test_action_programme import (
         UNIT,
         draft,
@@ -144,15 +145,12 @@ def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, progr
         items,
         rate,
         verify,
-        with_assessment,
     )
     from tests.models.test_reconcile import CODES, run_of, sweep
 
     engine = make_engine(pg_url)
     migrate(engine)
-    load_and_plan(
-        engine, with_assessment(programme_dir, "\nassessment:\n  require_verification: true\n")
-    )
+    load_and_plan(engine, with_assessment(programme_dir, require_verification=True))
     finish(engine, UNIT, "survey", "training")
     sweep(engine, date(2023, 4, 24))
     rate(engine, dict.fromkeys(CODES, "yellow"), date(2023, 5, 2))

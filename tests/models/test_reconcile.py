@@ -15,6 +15,7 @@ from models.ratings import record_ratings
 from models.reconcile import reconcile_phase
 from models.schedule import get_programme
 from models.tables import AuditEvent, Evidence, PhaseRun, Unit
+from tests.conftest import with_assessment
 from tests.models.test_store import load_and_plan
 
 NOW = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
@@ -132,7 +133,15 @@ def test_a_failure_mid_batch_leaves_every_run_as_it_was_and_a_rerun_finishes(pil
     assert sweep(pilot, date(2023, 3, 27))["survey"]["overdue"] == 6
 
 
-def test_self_assessment_closes_when_every_indicator_is_rated(pilot):
+@pytest.fixture
+def unverified_pilot(engine, programme_dir):
+    """The worked example without its requirement that a verifier confirm the ratings."""
+    load_and_plan(engine, with_assessment(programme_dir, require_verification=False))
+    return engine
+
+
+def test_self_assessment_closes_when_every_indicator_is_rated(unverified_pilot):
+    pilot = unverified_pilot
     with write_session(pilot) as session:
         runs = session.scalars(select(PhaseRun).join(Unit).where(Unit.code == "HP-HAIAN"))
         for run in runs:  # fast-forward: the first two phases done on their due dates
