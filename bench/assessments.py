@@ -88,6 +88,24 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
             for unit, _ in units
         )
     drafting = time.perf_counter() - t
+
+    from sqlalchemy import delete, func, update
+
+    from flows.phases import send_reminders
+    from models.tables import ActionItem, OutboxMessage, PhaseRun, ReminderItem
+
+    with write_session(engine) as session:  # setup: every action_plan open, the outbox empty
+        session.execute(
+            update(PhaseRun)
+            .where(PhaseRun.phase == "action_plan")
+            .values(status="open", actual_start=PhaseRun.forecast_start)
+        )
+        last_due = session.scalar(select(func.max(ActionItem.due)))
+        session.execute(delete(ReminderItem))
+        session.execute(delete(OutboxMessage))
+    t = time.perf_counter()
+    reminded = send_reminders(code, last_due)
+    reminding = time.perf_counter() - t
     return [
         ("self-assessment forms written (setup)", f"{n} in {wrote:.1f} s"),
         ("  read and checked, every cell", f"{read:.1f} s, {n / read:.0f} forms/s"),
@@ -100,4 +118,8 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         ("  summary: ranking, pillars, items", f"{summarised:.1f} s"),
         ("  HTML report, heat map and charts", f"{drawn:.1f} s, {size:.1f} MB"),
         ("action programmes drafted", f"{drafted} items for {n} units in {drafting:.1f} s"),
+        (
+            f"  the items' last due day ({last_due}): reminders (flow time)",
+            f"{reminding:.1f} s, {reminded['new']} reminders in {reminded['messages']} digests",
+        ),
     ]
