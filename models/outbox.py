@@ -62,11 +62,19 @@ def enqueue(
             PhaseRun.actual_start.is_not(None),
         )
     ).all()
-    runs = [*runs, *items]
+    # A unit's late items are escalated once, by its most overdue item (the newest escalation),
+    # not once per item: 87,000 items would otherwise flood the parent and the coordinator.
+    latest: dict[int, tuple] = {}
+    for item in items:
+        for occurrence in current(policy, item.actual_start, item.forecast_due, as_of, cal):
+            if occurrence.escalation and (item.id not in latest or occurrence > latest[item.id][1]):
+                latest[item.id] = (item, occurrence)
     wanted: dict[str, dict] = {}
-    for run in runs:
+    for run in [*runs, *items]:
         item_id = getattr(run, "item_id", None)
         for occurrence in current(policy, run.actual_start, run.forecast_due, as_of, cal):
+            if item_id and occurrence.escalation and latest[run.id][0] is not run:
+                continue
             if occurrence.escalation:
                 parent_email = parents.get(run.parent_code or "")
                 targets = [(parent_email, "parent", None)] if parent_email else []

@@ -13,6 +13,7 @@ from models.outbox import enqueue, unsent_digests
 from models.problems import InputError
 from models.ratings import period_ratings, record_ratings, verify_ratings
 from models.schedule import get_programme
+from models.store import programme_calendar
 from models.tables import ActionItem, AuditEvent, IndicatorRating, PhaseRun, ReminderItem, Unit
 from tests.conftest import with_assessment
 from tests.models.test_reconcile import CODES, run_of, sweep
@@ -257,3 +258,22 @@ def test_ranking_and_comparison_between_two_periods(pilot):
     assert (moved["improved"], moved["fell_back"]) == (["1.1"], ["1.2"])
     assert len(moved["unchanged"]) == 37
     assert moved["index_before"] == 50.0
+
+
+def test_late_items_are_escalated_once_per_unit_not_once_per_item(pilot):
+    finish(pilot, UNIT, "survey", "training", "self_assessment")
+    rate(pilot, {"1.1": "red", "3.2": "yellow", "4.4": "red"}, date(2023, 5, 2))
+    draft(pilot)
+    sweep(pilot, run_of(pilot, UNIT, "action_plan").forecast_start)
+    with write_session(pilot) as session:
+        programme = get_programme(session, None)
+        unit_id = session.scalars(select(Unit.id).where(Unit.code == UNIT)).one()
+        late = programme_calendar(session, programme.id).shift(items(pilot)[0].due, 6)
+        enqueue(session, programme, [unit_id], late, NOW)
+        reminded = session.execute(
+            select(ReminderItem.role, func.count())
+            .where(ReminderItem.action_item_id.is_not(None))
+            .group_by(ReminderItem.role)
+        ).all()
+    # each of the 3 items reminds the unit; the city and the coordinator hear once
+    assert dict(reminded) == {"unit": 3, "parent": 1, "coordinator": 1}
