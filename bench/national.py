@@ -69,7 +69,7 @@ def main() -> None:
             f"({batches} plan batches of {settings.batch_size})",
         )
     )
-    figures.append(("peak memory of this process (init+plan)", f"{_peak_mb():.0f} MB"))
+    figures.append(("peak memory of the bench process (every step above)", f"{_peak_mb():.0f} MB"))
 
     for args in (["status", "--format", "json"], ["status"], ["show", "P00-C0000"]):
         t = time.perf_counter()
