@@ -3,14 +3,13 @@
 from datetime import UTC, datetime
 
 import typer
-from rich import box
-from rich.table import Table
 
 from flows.cli_support import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
     Format,
+    compact_table,
     day_or_today,
     engine,
     out,
@@ -155,14 +154,7 @@ def list_items(
     if print_records(records, output_format):
         return
     several = len({code for code, _ in rows}) > 1
-    table = Table(
-        title=f"Action items, as of {day:%d/%m/%Y} (late ones in red)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = compact_table(f"Action items, as of {day:%d/%m/%Y} (late ones in red)")
     table.add_column("#", justify="right", no_wrap=True)
     if several:
         table.add_column("unit", no_wrap=True)

@@ -4,8 +4,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from rich import box
-from rich.table import Table
 
 from config.settings import get_settings
 from flows.cli_support import (
@@ -13,6 +11,7 @@ from flows.cli_support import (
     DATE,
     PROGRAMME_HELP,
     Format,
+    compact_table,
     day_or_today,
     engine,
     err,
@@ -207,14 +206,7 @@ def score(
     if output_format is Format.csv:
         _print_csv(summary, rows)
         return
-    table = Table(
-        title=f"{summary.title}: self-assessment {period}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        collapse_padding=True,
-        pad_edge=False,
-    )
+    table = compact_table(f"{summary.title}: self-assessment {period}")
     for heading in ("#", "unit", "index", *(f"P{p}" for p in summary.catalogue.pillars)):
         table.add_column(heading, justify="right" if heading != "unit" else "left", no_wrap=True)
     for heading in ("red", "yel.", "gr.", "n/r", "ver.", "items"):

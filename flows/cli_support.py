@@ -65,6 +65,21 @@ def user_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def compact_table(title: str):
+    """A rich table without cell borders, one space between columns: fits 80 columns."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+    )
+
+
 def print_records(rows: list[dict], output_format: Format) -> bool:
     """Print rows as JSON or CSV (dates as ISO text); False means: show the table instead."""
     if output_format is Format.json:
