@@ -39,7 +39,7 @@ def form(
     """Write a unit's pre-filled form: one row per indicator, a drop-down for the rating."""
     from sqlalchemy import select
 
-    from models.action_items import assessment_period, find_unit
+    from models.action_items import unit_and_period
     from models.assessment_form import write_form
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
@@ -47,8 +47,7 @@ def form(
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
-        row = find_unit(session, prog, unit)
-        period = period or assessment_period(session, row)
+        row, period = unit_and_period(session, prog, unit, period)
         filled = {
             r.indicator: (r.rating, r.evidence, r.note)
             for r in session.scalars(
@@ -121,7 +120,7 @@ def verify(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Confirm or change a unit's ratings as a verifier; the unit's own ratings are kept."""
-    from models.action_items import assessment_period, find_unit
+    from models.action_items import unit_and_period
     from models.problems import InputError, Problem
     from models.ratings import period_ratings, verify_ratings
     from models.schedule import get_programme
@@ -129,8 +128,7 @@ def verify(
 
     with user_errors(), write_session(database()) as session:
         prog = get_programme(session, programme)
-        row = find_unit(session, prog, unit)
-        period = period or assessment_period(session, row)
+        row, period = unit_and_period(session, prog, unit, period)
         decisions: dict[str, str | None] = {}
         if all_rated:
             have = period_ratings(session, row.id, period)

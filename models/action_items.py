@@ -123,6 +123,14 @@ def assessment_period(session: Session, unit: Unit) -> int:
     return phase_opening(session, unit, "self_assessment").year
 
 
+def unit_and_period(
+    session: Session, programme: Programme, unit_code: str, period: int | None
+) -> tuple[Unit, int]:
+    """A unit by code, and the period given or else the one of its current self-assessment."""
+    unit = find_unit(session, programme, unit_code)
+    return unit, period or assessment_period(session, unit)
+
+
 def unit_items(
     session: Session, unit_id: int, period: int, with_dropped: bool = True
 ) -> list[ActionItem]:
@@ -142,8 +150,7 @@ def draft_items(
     now: datetime,
 ) -> dict[str, int]:
     """One item per red or yellow indicator (verified rating first) that has no item yet."""
-    unit = find_unit(session, programme, unit_code)
-    period = period or assessment_period(session, unit)
+    unit, period = unit_and_period(session, programme, unit_code, period)
     ratings = {c: standing_rating(r) for c, r in period_ratings(session, unit.id, period).items()}
     if not ratings:
         raise InputError(
@@ -202,8 +209,7 @@ def add_item(
     now: datetime,
 ) -> ActionItem:
     """Add an item the draft did not have; it needs a task, an owner and a due date."""
-    unit = find_unit(session, programme, unit_code)
-    period = period or assessment_period(session, unit)
+    unit, period = unit_and_period(session, programme, unit_code, period)
     source = f"new action item of {unit_code}"
     missing = [
         Problem(source, None, name, f"required; give --{name.replace('_', '-')}")
