@@ -19,11 +19,22 @@ def _commune_level(n: int) -> str:
     return "ward" if n % 5 == 0 else "commune"
 
 
-def generate(folder: Path, first_start: date = date(2026, 1, 5)) -> Path:
-    """Write national.yaml and national-units.csv into `folder`; returns the YAML path."""
+def generate(
+    folder: Path,
+    first_start: date = date(2026, 1, 5),
+    *,
+    provinces: int = PROVINCES,
+    communes: int = COMMUNES,
+    waves: int = WAVES,
+    draft_on_open: bool = True,
+) -> Path:
+    """Write national.yaml and national-units.csv into `folder`; returns the YAML path.
+
+    Smaller programmes of the same shape (for tests) take fewer provinces, communes or waves.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     units: list[dict] = []
-    for p in range(PROVINCES):
+    for p in range(provinces):
         units.append(
             {
                 "code": f"P{p:02d}",
@@ -33,8 +44,8 @@ def generate(folder: Path, first_start: date = date(2026, 1, 5)) -> Path:
                 "email": f"ubnd@p{p:02d}.example",
             }
         )
-    for c in range(COMMUNES):
-        parent = f"P{c % PROVINCES:02d}"
+    for c in range(communes):
+        parent = f"P{c % provinces:02d}"
         level = _commune_level(c)
         kind = {"ward": "phường", "commune": "xã", "special_zone": "đặc khu"}[level]
         units.append(
@@ -53,11 +64,11 @@ def generate(folder: Path, first_start: date = date(2026, 1, 5)) -> Path:
 
     cal = WorkingCalendar()
     start = cal.next_working_day(first_start)
-    waves = []
-    for w in range(WAVES):
-        provinces = {f"P{p:02d}" for p in range(PROVINCES) if p % WAVES == w}
-        codes = [u["code"] for u in units if (u["parent_code"] or u["code"]) in provinces]
-        waves.append({"name": f"Đợt {w + 1}", "start": start.isoformat(), "units": codes})
+    wave_list = []
+    for w in range(waves):
+        chosen = {f"P{p:02d}" for p in range(provinces) if p % waves == w}
+        codes = [u["code"] for u in units if (u["parent_code"] or u["code"]) in chosen]
+        wave_list.append({"name": f"Đợt {w + 1}", "start": start.isoformat(), "units": codes})
         start = cal.shift(start, 10)
     programme = {
         "code": "VN-NATIONAL",
@@ -65,8 +76,10 @@ def generate(folder: Path, first_start: date = date(2026, 1, 5)) -> Path:
         "legal_basis": "Dữ liệu tổng hợp (synthetic benchmark data)",
         "coordinator": {"agency": "Bộ Khoa học và Công nghệ", "email": "tdc@most.example"},
         "roster": "national-units.csv",
-        "waves": waves,
+        "waves": wave_list,
     }
+    if not draft_on_open:
+        programme["documents"] = {"draft_on_open": False}
     path = folder / "national.yaml"
     path.write_text(yaml.safe_dump(programme, allow_unicode=True, sort_keys=False), "utf-8")
     return path

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config import PROJECT_ROOT
@@ -42,8 +42,24 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_timeout: float = 30.0
     delivery_retries: int = Field(
-        default=2, ge=0, description="Prefect retries of a failed delivery, 2 s then 10 s apart."
+        default=2, ge=0, description="Passes over failed deliveries, 2 s then 10 s apart."
     )
+    delivery_lease_seconds: float = Field(
+        default=300,
+        gt=0,
+        description="How long a sender holds the messages it claimed; then another may send them.",
+    )
+
+    # Production: a Prefect server, the daily sweep as a deployment run by a work pool's workers.
+    prefect_api_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ROLLOUT_PREFECT_API_URL", "PREFECT_API_URL"),
+        description="The Prefect server's API; default none: each command embeds its own.",
+    )
+    sweep_cron: str = Field(
+        default="0 7 * * 1-5", description="When the daily sweep runs, in the programme's zone."
+    )
+    work_pool: str = Field(default="rollout", description="The Prefect work pool of the sweeps.")
 
     documents: Path | None = Field(
         default=None, description="Where generated documents go; default home/documents."
@@ -66,6 +82,11 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Where the file channel writes its .eml files."""
         return self.home / "outbox"
+
+    @property
+    def server_api_url(self) -> str:
+        """The API URL of the Prefect server that `rollout prefect-server` runs."""
+        return self.prefect_api_url or "http://127.0.0.1:4200/api"
 
     @property
     def prefect_home(self) -> Path:

@@ -1,1 +1,10 @@
-"""Prefect flows that sequence the tasks, and the `rollout` command line."""
+"""Prefect flows that sequence the tasks, and the `rollout` command line.
+
+Prefect is configured (home under ROLLOUT_HOME, no telemetry, quiet logs) before any module
+of this package or of tasks/ can import it.
+"""
+
+from config.settings import get_settings
+from flows.prefect_setup import configure_prefect
+
+configure_prefect(get_settings())

@@ -10,7 +10,15 @@ from pathlib import Path
 import typer
 
 from config.settings import get_settings
-from flows import cli_actions, cli_assess, cli_audit, cli_documents, cli_records, cli_reminders
+from flows import (
+    cli_actions,
+    cli_assess,
+    cli_audit,
+    cli_documents,
+    cli_records,
+    cli_reminders,
+    cli_service,
+)
 from flows.cli_support import (
     AS_OF_HELP,
     LONG_TABLE,
@@ -122,16 +130,23 @@ def status(
 
 
 def _report_delivery_trouble(programme: str | None) -> None:
-    """Say on stderr when reminders wait in the outbox because delivery failed."""
-    from models.outbox import delivery_trouble
+    """Say on stderr while reminders wait in the outbox, and why when delivery failed."""
+    from models.delivery import backlog
     from models.schedule import get_programme
 
     with read_session(make_engine(get_settings().engine_url)) as session:
-        waiting, error = delivery_trouble(session, get_programme(session, programme))
-    if error:
+        waiting = backlog(session, get_programme(session, programme).id)
+    if waiting.last_error:
         err.print(
-            f"[bold yellow]warning:[/] {waiting} reminders not yet delivered "
-            f"(last error: {error}); the next sweep tries again."
+            f"[bold yellow]warning:[/] {waiting.waiting} reminders not yet delivered "
+            f"(last error: {waiting.last_error}); the next sweep tries again.",
+            soft_wrap=True,
+        )
+    elif waiting.waiting:
+        err.print(
+            f"[bold yellow]note:[/] {waiting.waiting} reminders wait in the outbox since "
+            f"{waiting.oldest:%d/%m/%Y %H:%M} UTC (being sent, or left to the next sweep).",
+            soft_wrap=True,
         )
 
 
@@ -161,18 +176,6 @@ def migrate() -> None:
     out.print(f"Schema up to date: {get_settings().engine_url}")
 
 
-@app.command("prefect-server")
-def prefect_server() -> None:
-    """Run a Prefect server with this project's settings, so commands skip starting one."""
-    import os
-
-    from flows.prefect_setup import configure_prefect
-
-    configure_prefect(get_settings())
-    err.print("In other terminals: export PREFECT_API_URL=http://127.0.0.1:4200/api")
-    os.execvp(sys.executable, [sys.executable, "-m", "prefect", "server", "start"])
-
-
 app.add_typer(cli_audit.audit_app, name="audit")
 app.add_typer(cli_documents.docs_app, name="docs")
 app.add_typer(cli_assess.assess_app, name="assess")
@@ -183,6 +186,10 @@ app.command()(cli_reminders.serve)
 app.command()(cli_records.record)
 app.command()(cli_records.reopen)
 app.command()(cli_records.sweep)
+app.command("prefect-server")(cli_service.prefect_server)
+app.command()(cli_service.deploy)
+app.command()(cli_service.worker)
+app.command()(cli_service.health)
 
 
 def main() -> None:
@@ -190,6 +197,9 @@ def main() -> None:
     # Objects from imports live until exit; keeping them out of the cyclic collector's scans
     # takes a third off `status` at national scale (16,775 rows).
     gc.freeze()
+    from flows.prefect_setup import quiet_console
+
+    quiet_console()
     try:
         app()  # typer reports usage errors and sets the exit status itself
     except Exception as exc:  # a bug or an outage, not bad input: keep the details, say where

@@ -52,7 +52,7 @@ def draft(
     """Draft an item per red or yellow indicator (verified rating first); existing items stay."""
     from models.action_items import draft_items
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
         counts = draft_items(
@@ -81,7 +81,7 @@ def add(
     """Add an item the draft did not have."""
     from models.action_items import add_item
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     fields = _fields(task, owner, target, due, due_days, None, note)
     with user_errors(), write_session(database()) as session:
@@ -107,7 +107,7 @@ def edit(
     """Change an item: task, owner, target, due date or status (--status dropped drops it)."""
     from models.action_items import edit_item
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     fields = _fields(task, owner, target, due, due_days, status, note, done_on)
     with user_errors(), write_session(database()) as session:

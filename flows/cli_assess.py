@@ -76,7 +76,7 @@ def import_forms(
     from models.ratings import record_form
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     with user_errors():
         with read_session(engine()) as session:
@@ -124,7 +124,7 @@ def verify(
     from models.problems import InputError, Problem
     from models.ratings import period_ratings, verify_ratings
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
         prog = get_programme(session, programme)

@@ -58,9 +58,9 @@ def generate(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Draft documents: unchanged data returns the same document; changed data a new version."""
+    from adapters.word import DocumentTemplateError
     from models.documents import resolve_types
     from tasks.document_exports import LibreOfficeMissing, libreoffice
-    from tasks.word import DocumentTemplateError
 
     day = day_or_today(as_of)
     with user_errors():

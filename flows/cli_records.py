@@ -12,6 +12,7 @@ from flows.cli_support import (
     PROGRAMME_HELP,
     day_or_today,
     err,
+    exit_if_undelivered,
     out,
     programme_code,
     run_flow,
@@ -48,7 +49,7 @@ def record(
     from models.evidence import Recording
     from models.evidence import record as record_fact
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     day = day_or_today(as_of)
     with user_errors():
@@ -113,14 +114,16 @@ def _only_kind(programme, phase: str, is_decision: bool) -> str:
 
 
 def _advance(code: str, unit: str, day) -> None:
-    def call():
-        from flows.phases import unit_rollout
+    """Take the unit as far as its facts allow, here and now (no Prefect run to wait for)."""
+    from services.advance import advance_unit
 
-        return unit_rollout(code, unit, day)
-
-    counts = run_flow(call)
+    counts = advance_unit(code, unit, day, datetime.now(UTC))
     moved = [f"{p} {k}" for p, c in counts.items() for k in ("opened", "closed", "overdue") if c[k]]
-    out.print(f"{unit}: {', '.join(moved) if moved else 'no phase changed'}.")
+    drafted = sum(c["drafted"] for c in counts.values())
+    out.print(
+        f"{unit}: {', '.join(moved) if moved else 'no phase changed'}"
+        + (f"; {drafted} documents drafted." if drafted else ".")
+    )
 
 
 def reopen(
@@ -134,7 +137,7 @@ def reopen(
     from models.database import write_session
     from models.evidence import reopen as reopen_phase
     from models.schedule import get_programme
-    from tasks.resources import actor, database
+    from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
         prog = get_programme(session, programme)
@@ -148,25 +151,43 @@ def reopen(
 def sweep(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
+    phase: str | None = typer.Option(
+        None, help="Only this phase (no reminders); default all five, then the reminders."
+    ),
 ) -> None:
     """Reconcile every phase of every unit as of a date (what the daily run does)."""
+    from models.planning import PHASES
+
     day = day_or_today(as_of)
     with user_errors():
+        if phase is not None and phase not in PHASES:
+            raise InputError(
+                [Problem("rollout sweep", None, "--phase", f"one of {', '.join(PHASES)}")]
+            )
         code = programme_code(programme)
 
         def call():
-            from flows.phases import daily_sweep
+            from flows.phases import daily_sweep, phase_flow
 
+            if phase:
+                return {"phases": {phase: phase_flow(code, phase, day)}}
             return daily_sweep(code, day)
 
-        result = run_flow(call)
-    for phase, c in result["phases"].items():
+        result = run_flow(call, f"Sweeping {code} as of {day:%d/%m/%Y}")
+    for name, c in result["phases"].items():
         out.print(
-            f"{phase:<16} {c['opened']:>5} opened {c['closed']:>5} closed {c['overdue']:>5} overdue"
+            f"{name:<16} {c['opened']:>5} opened {c['closed']:>5} closed {c['overdue']:>5} overdue"
+            f" {c['drafted']:>5} drafted"
         )
-    r = result["reminders"]
-    out.print(
-        f"reminders: {r['new']} new, {r['messages']} messages written, {r['sent']} sent"
-        + (f", NOT DELIVERED: {r['error']}" if r.get("error") else "")
+    total = {k: sum(c[k] for c in result["phases"].values()) for k in ("opened", "closed")}
+    drafted = sum(c["drafted"] for c in result["phases"].values())
+    summary = (
+        f"Swept {code} as of {day:%d/%m/%Y}: {total['opened']} opened, {total['closed']} closed, "
+        f"{drafted} documents drafted"
     )
-    err.print(f"Swept {code} as of {day}.")
+    if "reminders" not in result:
+        err.print(summary + ".")
+        return
+    r = result["reminders"]
+    err.print(f"{summary}; {r['new']} reminders due, {r['messages']} messages, {r['sent']} sent.")
+    exit_if_undelivered(r)

@@ -14,6 +14,7 @@ from flows.cli_support import (
     day_or_today,
     engine,
     err,
+    exit_if_undelivered,
     out,
     programme_code,
     run_flow,
@@ -42,20 +43,19 @@ def reminders(
 
             return send_reminders(code, day)
 
-        r = run_flow(call)
+        r = run_flow(call, f"Sending the reminders of {code} due by {day:%d/%m/%Y}")
     out.print(f"{r['new']} new reminders, {r['messages']} messages written, {r['sent']} sent.")
-    if r.get("error"):
-        err.print(f"[bold red]not delivered:[/] {r['error']} (kept in the outbox)")
-        raise typer.Exit(1)
+    exit_if_undelivered(r)
 
 
 def _show_dry_run(code: str, day) -> None:
     """Enqueue and compose in a transaction that is rolled back: the outbox stays as it was."""
     from sqlmodel import Session
 
-    from models.outbox import enqueue, pending_messages, unsent_digests
+    from adapters.rendering import render_digest
+    from models.delivery import backlog
+    from models.outbox import enqueue, unsent_digests
     from models.schedule import get_programme, unit_batches
-    from tasks.reminders import render_digest
 
     db = engine()
     with Session(db.execution_options(rollout_write=True)) as session, session.begin():
@@ -63,7 +63,7 @@ def _show_dry_run(code: str, day) -> None:
         for ids in unit_batches(session, programme, get_settings().batch_size):
             enqueue(session, programme, ids, day, datetime.now(UTC))
         digests = unsent_digests(session, programme, day)
-        waiting = pending_messages(session, programme, limit=1000)
+        waiting = backlog(session, programme.id)
         table = Table(title=f"Reminders of {code} on {day:%d/%m/%Y} (dry run: nothing sent)")
         table.add_column("to", no_wrap=True)
         for column in ("as", "items", "late units", "subject"):
@@ -75,31 +75,27 @@ def _show_dry_run(code: str, day) -> None:
             )
         session.rollback()
     out.print(table)
-    if waiting:
+    if waiting.waiting:
         err.print(
-            f"{len(waiting)} earlier messages still wait in the outbox "
-            f"(last error: {waiting[-1].last_error or 'none'})."
+            f"{waiting.waiting} earlier messages still wait in the outbox "
+            f"(last error: {waiting.last_error or 'none'})."
         )
 
 
 def serve(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> None:
-    """Serve the daily sweep: 07:00 on working days, in the programme's time zone (blocks)."""
+    """Run the daily sweep in this process on its schedule (one machine; blocks)."""
     from models.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
         code, zone = prog.code, prog.time_zone
 
-    def call():
-        from prefect import serve as prefect_serve
+    from prefect import serve as prefect_serve
 
-        from flows.deployments import daily_deployment
+    from flows.deployments import daily_deployment
 
-        deployment = daily_deployment(code, zone)
-        err.print(f"Serving daily-{code}: 07:00 Monday-Friday ({zone}); holidays do nothing.")
-        prefect_serve(deployment)
-
-    run_flow(call)
+    err.print(f"Serving daily-{code}: {get_settings().sweep_cron} ({zone}); holidays do nothing.")
+    prefect_serve(daily_deployment(code, zone))
 
 
 @calendar_app.command("export")

@@ -98,13 +98,33 @@ def print_records(rows: list[dict], output_format: Format) -> bool:
     return False
 
 
-def run_flow(flow_call):
-    """Run a flow with this project's Prefect settings (imported only here)."""
-    from flows.prefect_setup import configure_prefect, flow_settings
+def run_flow(flow_call, doing: str | None = None):
+    """Run a flow with this project's Prefect settings (imported only here), showing `doing`
+    on the terminal while it runs."""
+    from flows.prefect_setup import flow_settings
 
-    configure_prefect(get_settings())
-    with flow_settings():
+    settings = get_settings()
+    where = (
+        f"Prefect server {settings.prefect_api_url}"
+        if settings.prefect_api_url
+        else "Prefect's embedded server starts first, 10-16 s; `make server` saves that"
+    )
+    with err.status(f"{doing or 'Working'}… ({where})"), flow_settings():
         return flow_call()
+
+
+UNDELIVERED = 5  # exit status: reminders wait in the outbox because delivery failed
+
+
+def exit_if_undelivered(reminders: dict) -> None:
+    """One line and exit status 5 when a delivery left reminders in the outbox."""
+    if reminders.get("failed"):
+        err.print(
+            f"[bold red]not delivered:[/] {reminders['failed']} reminders wait in the outbox "
+            f"({reminders['error']}); the next sweep or `rollout reminders` tries again.",
+            soft_wrap=True,
+        )
+        raise typer.Exit(UNDELIVERED)
 
 
 def programme_code(code: str | None) -> str:

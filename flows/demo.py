@@ -40,7 +40,7 @@ def replay() -> None:
     from flows.demo_replay import CODE, Replay
     from flows.phases import daily_sweep
     from flows.prefect_setup import configure_prefect, flow_settings
-    from tasks.resources import database
+    from services.resources import database
 
     configure_prefect(get_settings())
     console.rule("[bold]Replaying 06/03/2023 - 31/08/2023: facts recorded, then a daily sweep")

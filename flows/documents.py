@@ -2,12 +2,12 @@
 
 from datetime import UTC, date, datetime
 
-from prefect import flow, get_run_logger
+from prefect import flow
 
 from models.documents import load_document_types
 from tasks.document_exports import convert_to_pdf, write_previews
 from tasks.documents import draft_batch, draft_programme_report
-from tasks.phases import find_unit
+from tasks.phases import find_unit_batch
 from tasks.planning import find_unit_batches
 
 
@@ -26,7 +26,7 @@ def generate_documents(
     recorded_at = recorded_at or datetime.now(UTC)
     known = load_document_types()
     unit_types = [k for k in type_keys if known[k].issuer == "unit"]
-    batches = [find_unit(programme_code, unit_code)] if unit_code else []
+    batches = [find_unit_batch(programme_code, unit_code)] if unit_code else []
     if unit_types and not unit_code:
         batches = find_unit_batches(programme_code)
     results = [
@@ -46,44 +46,4 @@ def generate_documents(
     if pdf:
         total["pdfs"] = convert_to_pdf(programme_code, paths)
     total["paths"] = paths
-    return total
-
-
-def draft_opened(
-    programme_code: str,
-    phase: str,
-    batches: list[list[int]],
-    opened: list[int],
-    as_of: date,
-    recorded_at: datetime,
-) -> dict[str, int]:
-    """Draft a phase's documents for the batches where units opened it (a failure is logged)."""
-    types = [
-        t.key for t in load_document_types().values() if t.phase == phase and t.issuer == "unit"
-    ]
-    total = {"new": 0, "unchanged": 0, "failed": 0}
-    for index, (ids, count) in enumerate(zip(batches, opened, strict=True), start=1):
-        if not count or not types:
-            continue
-        state = draft_batch(
-            programme_code,
-            phase,
-            index,
-            ids,
-            types,
-            None,
-            as_of,
-            recorded_at,
-            True,
-            return_state=True,
-        )
-        if state.is_completed():
-            result = state.result()
-            total["new"] += result["new"]
-            total["unchanged"] += result["unchanged"]
-        else:
-            total["failed"] += 1
-            get_run_logger().error(
-                "%s documents of batch %d not drafted: %s", phase, index, state.message
-            )
     return total

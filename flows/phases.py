@@ -1,92 +1,81 @@
-"""The five phase flows, the daily sweep over a programme, and one unit's rollout."""
+"""The daily sweep over a programme, one phase on its own, the reminders, and the 07:00 run.
+
+A sweep is one flow run: a task run per phase and batch of units (reconcile, then draft where
+units opened the phase), then the reminders. Runs grow with batches, never with units.
+"""
 
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, runtime
 
-from config.settings import get_settings
-from flows.documents import draft_opened
 from models.planning import PHASES
-from tasks.phases import find_unit, reconcile_batch
+from tasks.phases import draft_opened_batch, keep_sweep_record, reconcile_batch
 from tasks.planning import find_unit_batches, programme_day
 from tasks.reminders import deliver, enqueue_batch, write_digests
 
-_PURPOSE = {
-    "survey": "preparation and preliminary survey",
-    "training": "training on the standard",
-    "self_assessment": "guided self-assessment against the indicators",
-    "action_plan": "approval and implementation of the action programme",
-    "reporting": "reporting results and maintaining the system",
-}
+COUNTS = ("opened", "closed", "overdue", "unchanged", "drafted")
 
 
-def _sum(counts: list[dict[str, int]]) -> dict[str, int]:
-    total = {"opened": 0, "closed": 0, "overdue": 0, "unchanged": 0}
-    for c in counts:
-        for key, n in c.items():
+class UndeliveredError(Exception):
+    """The scheduled sweep did its work but reminders still wait in the outbox."""
+
+
+def _phase(
+    programme_code: str, phase: str, batches: list[list[int]], as_of: date, recorded_at: datetime
+) -> dict[str, int]:
+    """Reconcile a phase batch by batch; draft for the batches where units opened it."""
+    total = dict.fromkeys(COUNTS, 0)
+    for index, ids in enumerate(batches, start=1):
+        counts = reconcile_batch(programme_code, phase, index, ids, as_of, recorded_at)
+        for key, n in counts.items():
             total[key] += n
+        if counts["opened"]:
+            total["drafted"] += draft_opened_batch(
+                programme_code, phase, index, ids, as_of, recorded_at
+            )
     return total
 
 
-def _phase_flow(phase: str):
-    """A flow that reconciles `phase` over batches of units, a task run per batch."""
-
-    def run(
-        programme_code: str,
-        unit_batches: list[list[int]],
-        as_of: date,
-        recorded_at: datetime | None = None,
-    ) -> dict[str, int]:
-        recorded_at = recorded_at or datetime.now(UTC)
-        counts = [
-            reconcile_batch(programme_code, phase, index, ids, as_of, recorded_at)
-            for index, ids in enumerate(unit_batches, start=1)
-        ]
-        opened = [c["opened"] for c in counts]
-        drafted = draft_opened(programme_code, phase, unit_batches, opened, as_of, recorded_at)
-        return _sum(counts) | {"drafted": drafted["new"]}
-
-    run.__name__ = run.__qualname__ = f"{phase}_flow"
-    run.__doc__ = f"Reconcile {phase} ({_PURPOSE[phase]}) in batches; draft where units open it."
-    return flow(
-        name=f"phase-{phase.replace('_', '-')}",
-        flow_run_name=f"{phase}-{{programme_code}}-{{as_of}}",
-    )(run)
-
-
-PHASE_FLOWS = {phase: _phase_flow(phase) for phase in PHASES}
+@flow(name="phase", flow_run_name="{phase}-{programme_code}-{as_of}")
+def phase_flow(programme_code: str, phase: str, as_of: date) -> dict[str, int]:
+    """Reconcile one phase over every unit in batches; draft where units open it."""
+    recorded_at = datetime.now(UTC)
+    return _phase(programme_code, phase, find_unit_batches(programme_code), as_of, recorded_at)
 
 
 @flow(name="daily-sweep", flow_run_name="sweep-{programme_code}-{as_of}")
 def daily_sweep(programme_code: str, as_of: date, recorded_at: datetime | None = None) -> dict:
-    """Run the five phase flows over every unit in batches, then send the day's reminders."""
-    recorded_at = recorded_at or datetime.now(UTC)
+    """Reconcile the five phases over every unit in batches, then send the day's reminders."""
+    started = datetime.now(UTC)
+    recorded_at = recorded_at or started
     batches = find_unit_batches(programme_code)
-    phases = {
-        phase: PHASE_FLOWS[phase](programme_code, batches, as_of, recorded_at) for phase in PHASES
-    }
-    return {"phases": phases, "reminders": _reminders(programme_code, batches, as_of, recorded_at)}
+    phases = {phase: _phase(programme_code, phase, batches, as_of, recorded_at) for phase in PHASES}
+    reminders = _reminders(programme_code, batches, as_of, recorded_at)
+    keep_sweep_record(
+        programme_code,
+        as_of,
+        started,
+        {"phases": phases, "reminders": reminders},
+        reminders["failed"],
+    )
+    return {"phases": phases, "reminders": reminders}
 
 
 def _reminders(code: str, batches: list[list[int]], as_of: date, recorded_at: datetime) -> dict:
-    """Enqueue per batch, write the digests, deliver; a failed delivery waits for the next try."""
+    """Enqueue per batch, write the digests, deliver; what fails waits for the next try."""
     due = sum(
         enqueue_batch(code, i, ids, as_of, recorded_at)["new"]
         for i, ids in enumerate(batches, start=1)
     )
     written = write_digests(code, as_of, recorded_at)
-    state = _deliver_task(get_settings().delivery_retries)(code, return_state=True)
-    if state.is_completed():
-        return {"new": due, "messages": written, **state.result()}
-    get_run_logger().error("reminders kept in the outbox: %s", state.message)
-    return {"new": due, "messages": written, "sent": 0, "failed": 1, "error": str(state.message)}
-
-
-@lru_cache(maxsize=4)
-def _deliver_task(retries: int):
-    """The delivery task with the configured retries (built once per value, not per sweep)."""
-    return deliver.with_options(retries=retries)
+    delivered = deliver(code)
+    return {
+        "new": due,
+        "messages": written,
+        "sent": delivered.sent,
+        "failed": delivered.failed,
+        "error": delivered.error,
+    }
 
 
 @flow(name="send-reminders", flow_run_name="reminders-{programme_code}-{as_of}")
@@ -98,26 +87,15 @@ def send_reminders(programme_code: str, as_of: date, recorded_at: datetime | Non
 
 @flow(name="scheduled-sweep", flow_run_name="scheduled-{programme_code}")
 def scheduled_sweep(programme_code: str) -> dict | None:
-    """The 07:00 run: sweep today (in the programme's time zone) if it is a working day."""
-    day, working = programme_day(programme_code)
+    """The 07:00 run: sweep the day it was scheduled for, in the programme's zone, if working."""
+    day, working = programme_day(programme_code, runtime.flow_run.scheduled_start_time)
     if not working:
         get_run_logger().info("%s is not a working day: nothing to do", day)
         return None
-    return daily_sweep(programme_code, day)
-
-
-@flow(name="unit-rollout", flow_run_name="unit-{unit_code}-{as_of}")
-def unit_rollout(
-    programme_code: str, unit_code: str, as_of: date, recorded_at: datetime | None = None
-) -> dict[str, dict[str, int]]:
-    """Take one unit through its phases as far as its recorded facts allow."""
-    recorded_at = recorded_at or datetime.now(UTC)
-    ids = find_unit(programme_code, unit_code)
-    counts = {}
-    for phase in PHASES:
-        counts[phase] = reconcile_batch(programme_code, phase, 1, ids, as_of, recorded_at)
-        drafted = draft_opened(
-            programme_code, phase, [ids], [counts[phase]["opened"]], as_of, recorded_at
+    result = daily_sweep(programme_code, day)
+    if result["reminders"]["failed"]:  # shown as a failed run in the UI; the work is kept
+        raise UndeliveredError(
+            f"{result['reminders']['failed']} reminders not delivered: "
+            f"{result['reminders']['error']}"
         )
-        counts[phase]["drafted"] = drafted["new"]
-    return counts
+    return result

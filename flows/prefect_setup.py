@@ -26,9 +26,27 @@ def prefect_environment(settings: Settings) -> dict[str, str]:
 
 
 def configure_prefect(settings: Settings) -> None:
-    """Set Prefect's environment for this process (and the embedded server it starts)."""
+    """Set Prefect's environment for this process (and the embedded server it starts).
+
+    The server's API URL is the one configured (ROLLOUT_PREFECT_API_URL, else PREFECT_API_URL),
+    so `rollout prefect-server`, the worker and every command agree; without one, each command
+    that runs a flow embeds a server of its own.
+    """
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
     for key, value in prefect_environment(settings).items():
+        os.environ.setdefault(key, value)
+    if settings.prefect_api_url:
+        os.environ["PREFECT_API_URL"] = settings.prefect_api_url
+
+
+# What commands print is theirs: Prefect's own console lines stay off (its logs still reach the
+# server and its UI). Servers and workers keep their console (a service manager's journal).
+QUIET_CONSOLE = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL"}
+
+
+def quiet_console() -> None:
+    """Keep Prefect's console handler silent in this process (call before Prefect's import)."""
+    for key, value in QUIET_CONSOLE.items():
         os.environ.setdefault(key, value)
 
 

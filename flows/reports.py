@@ -4,8 +4,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from adapters.rendering import render_text
 from models.audit_report import AUDIT_FIELDS, AuditRow, OnTime, on_time_rates
-from tasks.rendering import render_text
 
 # Vietnamese headings first, English beside them, one per AuditRow field.
 HEADINGS = {
@@ -121,7 +121,7 @@ def _rate(group: OnTime) -> str:
 
 def write_assessment_report(summary, path: Path, notice: str | None = None) -> list[Path]:
     """The self-assessment report as HTML, with its heat map and pillar charts as SVG beside it."""
-    from tasks.figures import heatmap, pillar_charts, write_figure
+    from adapters.figures import heatmap, pillar_charts, write_figure
 
     figures = {
         "heatmap": heatmap(summary.catalogue, summary.ratings, "svg"),

@@ -11,11 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from models.catalogue import COLOURS, Catalogue
 from models.problems import InputError, Problem
 
@@ -75,6 +70,11 @@ def write_form(
     rated_on: date | None = None,
 ) -> Path:
     """Write a pre-filled form: rating, evidence and note per indicator where known."""
+    # openpyxl is imported where it is used: commands that never touch a form start faster.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     filled = filled or {}
     book = Workbook()
     sheet = book.active
@@ -159,6 +159,9 @@ def write_form(
 
 def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
     """Read a filled form back; InputError lists every bad cell as file: sheet!cell: message."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     source = str(path)
     try:
         book = load_workbook(path, data_only=True)

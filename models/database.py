@@ -12,6 +12,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _WRITE = "rollout_write"
 # Serialises writers on PostgreSQL as BEGIN IMMEDIATE does on SQLite: one audit chain, no forks.
 _PG_WRITE_LOCK = 18091
+# The newest migration (models/migrations/versions/); a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0007"
 
 
 class SchemaMissingError(Exception):
@@ -75,3 +77,24 @@ def migrate(engine: Engine) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at SCHEMA_HEAD, read without loading Alembic."""
+    if not inspect(engine).has_table("alembic_version"):
+        return False
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            SCHEMA_HEAD
+        )
+
+
+def schema_revision(engine: Engine) -> tuple[str | None, str]:
+    """The database's migration revision and the newest one this version of rollout ships."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head

@@ -276,26 +276,3 @@ def save_messages(
         links,
     )
     return len(rows)
-
-
-def pending_messages(session: Session, programme: Programme, limit: int) -> list[OutboxMessage]:
-    """Messages written but not yet sent, oldest first."""
-    return list(
-        session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.programme_id == programme.id, OutboxMessage.status == "pending")
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-
-
-def delivery_trouble(session: Session, programme: Programme) -> tuple[int, str | None]:
-    """How many messages wait to be sent, and the last delivery error among them."""
-    rows = session.execute(
-        select(OutboxMessage.last_error).where(
-            OutboxMessage.programme_id == programme.id, OutboxMessage.status == "pending"
-        )
-    ).all()
-    errors = [e for (e,) in rows if e]
-    return len(rows), (errors[-1] if errors else None)

@@ -151,13 +151,28 @@ class OutboxMessage(SQLModel, table=True):
     subject: str
     body_text: str
     body_html: str
-    status: str = Field(default="pending", max_length=16, index=True)  # pending or sent
+    # pending -> sending (claimed by one sender until its lease ends) -> sent
+    status: str = Field(default="pending", max_length=16, index=True)
+    claimed_by: str | None = Field(default=None, max_length=120)
+    claimed_until: datetime | None = None
     attempts: int = 0
     last_error: str | None = None
     channel: str | None = Field(default=None, max_length=16)
     channel_message_id: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
+
+
+class SweepRecord(SQLModel, table=True):
+    """One daily sweep of a programme: when it ran, for which day, and what it did."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    counts: dict = Field(sa_column=Column(JSON, nullable=False))
+    undelivered: int = 0
 
 
 class ReminderItem(SQLModel, table=True):

@@ -1,17 +1,17 @@
-"""Tasks that reconcile phases for batches of units."""
+"""Tasks that reconcile phases for batches of units, and keep the record of a sweep."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import select
 
+from models.action_items import find_unit
 from models.database import read_session, write_session
-from models.problems import NotFoundError
 from models.reconcile import reconcile_phase
 from models.schedule import get_programme
-from models.tables import Unit
-from tasks.resources import actor, database
+from models.sweeps import record_sweep
+from services.advance import draft_opened_documents
+from services.resources import actor, database
 
 
 @task(
@@ -35,14 +35,38 @@ def reconcile_batch(
         return reconcile_phase(session, programme, phase, unit_ids, as_of, actor(), recorded_at)
 
 
+@task(
+    name="draft-opened",
+    task_run_name="documents-{programme_code}-{phase}-batch-{index}",
+    cache_policy=NO_CACHE,
+)
+def draft_opened_batch(
+    programme_code: str,
+    phase: str,
+    index: int,
+    unit_ids: list[int],
+    as_of: date,
+    recorded_at: datetime,
+) -> int:
+    """Draft a phase's documents for the units of a batch that opened it; how many."""
+    return draft_opened_documents(programme_code, phase, unit_ids, as_of, recorded_at)
+
+
+@task(name="record-sweep", task_run_name="record-{programme_code}-{as_of}", cache_policy=NO_CACHE)
+def keep_sweep_record(
+    programme_code: str, as_of: date, started_at: datetime, counts: dict, undelivered: int
+) -> None:
+    """Record that the sweep finished, with its counts (what `rollout health` reads)."""
+    with write_session(database()) as session:
+        programme = get_programme(session, programme_code)
+        record_sweep(
+            session, programme.id, as_of, started_at, datetime.now(UTC), counts, undelivered
+        )
+
+
 @task(name="find-unit", task_run_name="find-{unit_code}", cache_policy=NO_CACHE)
-def find_unit(programme_code: str, unit_code: str) -> list[int]:
+def find_unit_batch(programme_code: str, unit_code: str) -> list[int]:
     """The id of one unit of the programme, as a batch of one."""
     with read_session(database()) as session:
         programme = get_programme(session, programme_code)
-        unit_id = session.scalars(
-            select(Unit.id).where(Unit.programme_id == programme.id, Unit.code == unit_code)
-        ).first()
-    if unit_id is None:
-        raise NotFoundError(f"no unit {unit_code!r} in programme {programme_code}")
-    return [unit_id]
+        return [find_unit(session, programme, unit_code).id]

@@ -7,14 +7,14 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from adapters.rendering import render_text
 from config.settings import get_settings
 from models.audit import Change, append_changes
 from models.database import read_session, write_session
 from models.schedule import get_programme, plan_units, unit_batches
 from models.status import wave_phase_summary
 from models.store import programme_calendar
-from tasks.rendering import render_text
-from tasks.resources import actor, database
+from services.resources import actor, database
 
 
 @task(
@@ -30,11 +30,11 @@ def find_unit_batches(programme_code: str) -> list[list[int]]:
 
 
 @task(name="programme-day", task_run_name="today-{programme_code}", cache_policy=NO_CACHE)
-def programme_day(programme_code: str) -> tuple[date, bool]:
-    """Today in the programme's time zone, and whether it is a working day there."""
+def programme_day(programme_code: str, moment: datetime) -> tuple[date, bool]:
+    """The date of `moment` in the programme's time zone, and whether it is a working day."""
     with read_session(database()) as session:
         programme = get_programme(session, programme_code)
-        day = datetime.now(ZoneInfo(programme.time_zone)).date()
+        day = moment.astimezone(ZoneInfo(programme.time_zone)).date()
         return day, programme_calendar(session, programme.id).is_working_day(day)
 
 

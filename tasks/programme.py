@@ -9,7 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from models.database import write_session
 from models.programme_file import ProgrammeSpec, load_programme
 from models.store import store_programme
-from tasks.resources import actor, database
+from services.resources import actor, database
 
 
 @task(name="validate-programme", task_run_name="validate-file", cache_policy=NO_CACHE)

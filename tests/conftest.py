@@ -2,7 +2,11 @@
 
 import os
 import shutil
+import tempfile
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,8 +15,49 @@ from config import CONFIG_DIR
 from config.settings import get_settings
 from models.database import make_engine, migrate
 
+# The suite runs with an empty home of its own: rollout must write nothing outside ROLLOUT_HOME
+# (no Prefect profile or telemetry id, no font cache), and pytest_sessionfinish checks it.
+USER_HOME = Path(tempfile.mkdtemp(prefix="rollout-test-home-"))
+os.environ["HOME"] = str(USER_HOME)
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")  # as the CLI runs
+
 EXAMPLE = CONFIG_DIR / "programmes" / "haiphong-2023-pilot.yaml"
 EXAMPLE_ROSTER = CONFIG_DIR / "programmes" / "haiphong-2023-pilot-units.csv"
+
+
+PG_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
+
+
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A fresh database on the local PostgreSQL server (its name), dropped afterwards; the
+    test is skipped where no server runs (the embedded defaults do not need one)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"{PG_SERVER}/test", isolation_level="AUTOCOMMIT")
+    name = f"rollout_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is not available: {exc}")
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the run when anything was written to the user's home."""
+    written = sorted(str(p.relative_to(USER_HOME)) for p in USER_HOME.rglob("*"))
+    shutil.rmtree(USER_HOME, ignore_errors=True)
+    if written:
+        print(f"\nwritten to the user's home, outside ROLLOUT_HOME: {', '.join(written[:20])}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
@@ -79,27 +124,56 @@ def prefect_harness(tmp_path_factory):
         yield
 
 
-class SmtpServer:
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+@pytest.fixture(scope="session")
+def prefect_api_url(prefect_harness) -> str:
+    """The API URL of the session's Prefect server, for commands run as real processes."""
+    from prefect.settings import PREFECT_API_URL
 
-    def __init__(self):
+    return PREFECT_API_URL.value()
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives.
+
+    With `password`, it requires AUTH (PLAIN or LOGIN, without TLS) with user `rollout`.
+    """
+
+    def __init__(self, password: str | None = None):
         import socket
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.received: list[bytes] = []
+        self.senders: list[str] = []
         self.controller = None
+        self.password = password
 
     async def handle_DATA(self, _server, _session, envelope):
         self.received.append(envelope.original_content)
+        self.senders.append(envelope.mail_from)
         return "250 OK"
+
+    def _authenticate(self, _server, _session, _envelope, _mechanism, data):
+        from aiosmtpd.smtp import AuthResult
+
+        ok = data.login == b"rollout" and data.password == self.password.encode("utf-8")
+        return AuthResult(success=ok, handled=False)  # a refusal answers 535
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        auth = {}
+        if self.password is not None:
+            auth = {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": False,
+            }
+        with warnings.catch_warnings():  # AUTH without TLS: on 127.0.0.1, in a test, on purpose
+            warnings.simplefilter("ignore")
+            self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **auth)
+            self.controller.start()
 
     def stop(self) -> None:
         self.controller.stop()

@@ -350,7 +350,7 @@ def figure_placeholder(doc):
     from docx.shared import Cm
     from PIL import Image
 
-    from tasks.figures import UNIT_FIGURE
+    from adapters.figures import UNIT_FIGURE
 
     width, height = UNIT_FIGURE
     png = BytesIO()

@@ -12,10 +12,10 @@ from sqlmodel import Session
 from config.settings import get_settings
 from models.database import make_engine
 from models.tables import AuditEvent, DocumentCounter, GeneratedDocument
+from tests.adapters.test_word import edited
 from tests.concurrent_writers import draft_reports_concurrently
 from tests.docx_checks import check_decree_30
 from tests.flows.test_cli import rollout
-from tests.tasks.test_word import edited
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -23,7 +23,7 @@ def child_runs(parent_id):
         )
 
 
-def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
+def test_daily_sweep_is_one_flow_run_with_a_task_run_per_phase_and_batch(
     home, programme_dir, monkeypatch
 ):
     from flows.phases import daily_sweep
@@ -42,15 +42,28 @@ def test_daily_sweep_runs_five_phase_flows_with_a_task_run_per_batch(
         "unchanged": 0,
         "drafted": 36,
     }  # three survey documents drafted for each unit that opened it
-    children = child_runs(state.state_details.flow_run_id)
-    assert sorted(r.name for r in children) == sorted(
-        f"{p}-HP-2023-PILOT-2023-03-27"
-        for p in ("survey", "training", "self_assessment", "action_plan", "reporting")
-    )
-    survey = next(r for r in children if r.name.startswith("survey"))
-    assert task_run_names(survey.id, expected=6) == sorted(
-        [f"survey-HP-2023-PILOT-batch-{i}" for i in (1, 2, 3)]
-        + [f"documents-HP-2023-PILOT-survey-batch-{i}" for i in (1, 2, 3)]
-    )  # a reconcile task run per batch, and a drafting one per batch where units opened
+    assert child_runs(state.state_details.flow_run_id) == []  # no subflow: 0.2-0.4 s each
+    code = "HP-2023-PILOT"
+    phases = ("survey", "training", "self_assessment", "action_plan", "reporting")
+    assert task_run_names(state.state_details.flow_run_id, expected=25) == sorted(
+        [f"batches-{code}", f"digests-{code}", f"deliver-{code}", f"record-{code}-2023-03-27"]
+        + [f"{p}-{code}-batch-{i}" for p in phases for i in (1, 2, 3)]
+        + [f"documents-{code}-survey-batch-{i}" for i in (1, 2, 3)]
+        + [f"reminders-{code}-batch-{i}" for i in (1, 2, 3)]
+    )  # a reconcile task run per phase and batch, a drafting one per batch where units opened
     again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
     assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again["phases"].values())
+
+
+def test_one_phase_runs_alone(home, programme_dir):
+    from flows.phases import phase_flow
+    from flows.plan import init_programme
+
+    init_programme(str(programme_dir[0]), date(2023, 3, 1))
+    state = phase_flow("HP-2023-PILOT", "survey", date(2023, 3, 6), return_state=True)
+    assert state.result()["opened"] == 6
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+    assert run.name == "survey-HP-2023-PILOT-2023-03-06"  # named per phase in Prefect's UI

@@ -1,36 +1,27 @@
 """The production path: the same migrations, store and planner on PostgreSQL."""
 
-import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.audit import verify_chain
 from models.database import make_engine, migrate
 from models.status import status_rows
 from models.tables import PhaseRun
+from tests.conftest import PG_SERVER as SERVER
+from tests.conftest import fresh_pg_database
 from tests.models.test_store import load_and_plan
 
 pytestmark = pytest.mark.postgres
-SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
 def pg_url():
     """A fresh database on the local PostgreSQL server, dropped afterwards."""
-    admin = create_engine(f"{SERVER}/test", isolation_level="AUTOCOMMIT")
-    name = f"rollout_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server here: the embedded defaults do not need one
-        pytest.skip(f"PostgreSQL on 127.0.0.1:5432 is not available: {exc}")
-    yield f"{SERVER}/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database() as name:
+        yield f"{SERVER}/{name}"
 
 
 def test_init_plan_and_status_on_postgresql(pg_url, programme_dir):
@@ -93,7 +84,7 @@ def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
     from models.documents import types_of_phase
     from models.schedule import get_programme
     from models.tables import GeneratedDocument, Unit
-    from tasks.documents import draft_unit_documents
+    from services.documents import draft_unit_documents
     from tests.concurrent_writers import draft_reports_concurrently
 
     engine = make_engine(pg_url)

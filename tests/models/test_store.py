@@ -154,3 +154,12 @@ def test_two_processes_at_once_neither_corrupt_nor_lock_out(home, programme_dir)
         assert (
             session.scalar(select(func.count()).where(AuditEvent.action == "plan.baseline")) == 12
         )
+
+
+def test_the_schema_head_constant_is_alembics_head(engine):
+    from alembic.script import ScriptDirectory
+
+    from models.database import MIGRATIONS_DIR, SCHEMA_HEAD, is_current, schema_revision
+
+    assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
+    assert schema_revision(engine) == (SCHEMA_HEAD, SCHEMA_HEAD) and is_current(engine)

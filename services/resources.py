@@ -6,13 +6,14 @@ from functools import lru_cache
 from sqlalchemy import Engine
 
 from config.settings import get_settings
-from models.database import make_engine, migrate
+from models.database import is_current, make_engine, migrate
 
 
 @lru_cache(maxsize=4)
 def _migrated_engine(url: str) -> Engine:
     engine = make_engine(url)
-    migrate(engine)
+    if not is_current(engine):  # Alembic itself takes ~0.4 s to load: only when needed
+        migrate(engine)
     return engine
 
 

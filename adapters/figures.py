@@ -22,6 +22,12 @@ LABELLED_ROWS = 80  # above this many units the heat map leaves out the unit cod
 
 
 def _pyplot():
+    import os
+
+    from config.settings import get_settings
+
+    # matplotlib keeps a font cache; under ROLLOUT_HOME, never in the user's home.
+    os.environ.setdefault("MPLCONFIGDIR", str(get_settings().home / "cache" / "matplotlib"))
     import matplotlib
 
     matplotlib.use("Agg")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from adapters.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate, find_template
 from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from models.document_data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
 from models.documents import load_document_types
 from models.planning import PHASES
 from models.programme_file import phase_defaults
-from tasks.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate, find_template
 from tests.docx_checks import check_decree_30
 
 TYPES = load_document_types()

@@ -37,3 +37,15 @@ def render_text(template: str, **data: object) -> str:
         line = getattr(exc, "lineno", None)
         where = f"{template}:{line}" if line else template
         raise TemplateFieldError(f"template {where}: {exc}") from exc
+
+
+def render_digest(digest: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of a reminder digest, in the programme's language."""
+    lang = digest["language"]
+    data = {k: v for k, v in digest.items() if k != "item_ids"}
+    subject = render_text(f"email/reminder.{lang}.subject.j2", **data).strip()
+    return (
+        " ".join(subject.split()),
+        render_text(f"email/reminder.{lang}.txt.j2", **data),
+        render_text(f"email/reminder.{lang}.html.j2", **data),
+    )

@@ -1,5 +1,6 @@
 """Delivery channels for the outbox: .eml files (default) or SMTP. No Prefect here."""
 
+import base64
 import hashlib
 import os
 import smtplib
@@ -12,10 +13,10 @@ from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from config.settings import Settings
-from models.tables import OutboxMessage
+from models.delivery import Outgoing
 
 
-def build_message(message: OutboxMessage, settings: Settings, reply_to: str | None) -> Message:
+def build_message(message: Outgoing, settings: Settings, reply_to: str | None) -> Message:
     """A multipart text+HTML e-mail, UTF-8, with RFC 2047 headers any mail server accepts.
 
     Built with email.mime (compat32): the same encoding as EmailMessage at a fifth of the cost,
@@ -53,7 +54,7 @@ class FileChannel:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def send(self, message: OutboxMessage, email: Message) -> str:
+    def send(self, message: Outgoing, email: Message) -> str:
         """Write the file atomically; returns the Message-ID."""
         safe = "".join(c if c.isalnum() or c in "-_.@" else "_" for c in message.key)
         folder = self.folder / f"{message.day}"
@@ -88,7 +89,7 @@ class SmtpChannel:
                 self.smtp.starttls(context=context)
         if s.smtp_user:
             password = s.smtp_password.get_secret_value() if s.smtp_password else ""
-            self.smtp.login(s.smtp_user, password)
+            _login(self.smtp, s.smtp_user, password)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,10 +99,39 @@ class SmtpChannel:
             except smtplib.SMTPException:
                 self.smtp.close()
 
-    def send(self, message: OutboxMessage, email: Message) -> str:
+    def send(self, message: Outgoing, email: Message) -> str:
         """Send one message; returns its Message-ID."""
         self.smtp.send_message(email)
         return email["Message-ID"]
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; credentials outside ASCII go as UTF-8 through AUTH PLAIN (RFC 4616), which
+    smtplib's login cannot encode."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "plain" not in smtp.esmtp_features.get("auth", "").lower().split():
+        raise smtplib.SMTPException(
+            "the server offers no AUTH PLAIN, needed for a user name or password outside ASCII"
+        )
+    token = base64.b64encode(b"\0" + user.encode("utf-8") + b"\0" + password.encode("utf-8"))
+    code, _ = smtp.docmd("AUTH", "PLAIN " + token.decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, "the server refused the user name or password")
+
+
+def describe_failure(exc: BaseException, settings: Settings) -> str:
+    """`Type: message` of a delivery failure, never carrying the SMTP credentials."""
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        text = f"{type(exc).__name__}: {exc.smtp_code} the server refused the user name or password"
+    secret = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+    for value in {secret, *secret.split()} - {""}:
+        for form in (value, repr(value)[1:-1], base64.b64encode(value.encode()).decode()):
+            text = text.replace(form, "***")
+    return text[:500]
 
 
 def open_channel(settings: Settings) -> FileChannel | SmtpChannel:

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tasks.reminders import render_digest
-from tasks.rendering import TemplateFieldError, render_text
+from adapters.rendering import TemplateFieldError, render_digest, render_text
 
 
 def test_a_missing_field_is_named_with_its_template():

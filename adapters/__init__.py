@@ -1,0 +1,1 @@
+"""Output adapters: e-mail channels and template rendering. No Prefect here."""

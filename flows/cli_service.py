@@ -1,0 +1,125 @@
+"""Running rollout as a service: the Prefect server, the deployment, a worker, the health check."""
+
+import os
+import sys
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import typer
+
+from config.settings import get_settings
+from flows.cli_support import (
+    AS_OF_HELP,
+    DATE,
+    PROGRAMME_HELP,
+    compact_table,
+    day_or_today,
+    engine,
+    err,
+    out,
+    user_errors,
+)
+
+UNHEALTHY = 6  # exit status of `rollout health` when a check fails
+
+
+def prefect_server() -> None:
+    """Run a Prefect server at the configured API URL (ROLLOUT_PREFECT_API_URL; blocks)."""
+    from flows.prefect_setup import configure_prefect
+
+    settings = get_settings()
+    configure_prefect(settings)
+    url = settings.server_api_url
+    parts = urlsplit(url)
+    err.print(f"Prefect server at {url} (UI: {parts.scheme}://{parts.netloc}).")
+    if not settings.prefect_api_url:
+        err.print(f"In the terminals that run rollout: export ROLLOUT_PREFECT_API_URL={url}")
+    args = ["server", "start", "--host", parts.hostname or "127.0.0.1"]
+    args += ["--port", str(parts.port or 4200)]
+    _keep_console()
+    os.execvp(sys.executable, [sys.executable, "-m", "prefect", *args])
+
+
+def _keep_console() -> None:
+    """A server or worker logs to its console (the service manager's journal)."""
+    from flows.prefect_setup import QUIET_CONSOLE
+
+    for key in QUIET_CONSOLE:
+        os.environ.pop(key, None)
+
+
+def deploy(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> None:
+    """Register the daily sweep with the Prefect server, on the work pool its workers serve."""
+    from models.database import read_session
+    from models.schedule import get_programme
+
+    settings = get_settings()
+    with user_errors(), read_session(engine()) as session:
+        prog = get_programme(session, programme)
+        code, zone = prog.code, prog.time_zone
+    if not settings.prefect_api_url:
+        err.print(
+            "[bold red]error:[/] deploy needs a Prefect server: set ROLLOUT_PREFECT_API_URL "
+            "(and run `rollout prefect-server`)"
+        )
+        raise typer.Exit(2)
+    from flows.deployments import register_daily
+
+    deployment_id = register_daily(code, zone)
+    out.print(
+        f"Deployed scheduled-sweep/daily-{code} ({deployment_id}): {settings.sweep_cron} in "
+        f"{zone}, on work pool {settings.work_pool!r}. Start a worker: `rollout worker`."
+    )
+
+
+def worker(
+    name: str | None = typer.Option(None, help="The worker's name; default Prefect's."),
+) -> None:
+    """Run a worker of the work pool: it takes the scheduled sweeps (blocks)."""
+    from flows.prefect_setup import configure_prefect
+
+    settings = get_settings()
+    if not settings.prefect_api_url:
+        err.print(
+            "[bold red]error:[/] a worker needs a Prefect server: set ROLLOUT_PREFECT_API_URL"
+        )
+        raise typer.Exit(2)
+    configure_prefect(settings)
+    args = ["worker", "start", "--pool", settings.work_pool, "--type", "process"]
+    if name:
+        args += ["--name", name]
+    err.print(f"Worker of pool {settings.work_pool!r} at {settings.prefect_api_url}.")
+    _keep_console()
+    os.execvp(sys.executable, [sys.executable, "-m", "prefect", *args])
+
+
+def health(
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
+    max_wait: int = typer.Option(
+        60, min=1, help="Minutes a message may wait in the outbox before it is a problem."
+    ),
+) -> None:
+    """Check the service: database, Prefect, deployment, next run, worker, last sweep, outbox."""
+    from services.health import check_health, utc_now
+
+    with user_errors():
+        checks = check_health(
+            engine(),
+            get_settings(),
+            programme,
+            day_or_today(as_of),
+            utc_now(),
+            timedelta(minutes=max_wait),
+        )
+    table = compact_table("rollout health")
+    for column in ("check", "", "found"):
+        table.add_column(column)
+    for check in checks:
+        table.add_row(check.name, "ok" if check.ok else "[bold red]FAIL[/]", check.detail)
+    out.print(table)
+    failed = [c for c in checks if not c.ok]
+    if failed:
+        reasons = "; ".join(f"{c.name}: {c.detail}" for c in failed)
+        err.print(f"[bold red]unhealthy:[/] {reasons}", soft_wrap=True)
+        raise typer.Exit(UNHEALTHY)

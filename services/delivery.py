@@ -1,0 +1,160 @@
+"""Delivering a programme's outbox: claim, send, mark each message; failures recorded, never
+raised, so a sweep can say exactly what went out and what still waits."""
+
+import os
+import smtplib
+import socket
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from sqlalchemy import Engine, func, select, update
+
+from adapters.channels import build_message, describe_failure, open_channel
+from config.settings import Settings
+from models.database import read_session, write_session
+from models.delivery import PENDING, Outgoing, claim, mark_sent, release
+from models.schedule import get_programme
+from models.tables import OutboxMessage
+
+CLAIM_GROUP = 50  # messages claimed per transaction
+RETRY_DELAYS = (2, 10)  # seconds before the second and later passes over what failed
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What one delivery did: messages sent, messages left undelivered by a failure, why."""
+
+    sent: int
+    failed: int
+    error: str | None
+
+
+class _ChannelDown(Exception):
+    """The channel cannot take more messages now (connection lost, server down, disk full)."""
+
+
+def sender_name() -> str:
+    """A name unique to this delivery: host, process and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid4().hex[:8]}"
+
+
+def deliver_outbox(
+    engine: Engine,
+    programme_code: str,
+    settings: Settings,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryResult:
+    """Send what waits in the programme's outbox, retrying failures `delivery_retries` times."""
+    with read_session(engine) as session:
+        programme = get_programme(session, programme_code)
+        programme_id, reply_to = programme.id, programme.coordinator.get("email")
+    owner = sender_name()
+    sent, error = 0, None
+    for attempt in range(settings.delivery_retries + 1):
+        if attempt:
+            sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
+        done, failures, error = _one_pass(engine, programme_id, owner, settings, reply_to)
+        sent += done
+        if not failures:
+            break
+    with read_session(engine) as session:
+        failed = session.scalar(
+            select(func.count()).where(
+                OutboxMessage.programme_id == programme_id,
+                OutboxMessage.status == PENDING,
+                OutboxMessage.last_error.is_not(None),
+            )
+        )
+    return DeliveryResult(sent, failed, error if failed else None)
+
+
+def _one_pass(
+    engine: Engine, programme_id: int, owner: str, settings: Settings, reply_to: str | None
+) -> tuple[int, int, str | None]:
+    """Walk the outbox once in id order; returns (sent, failures, last error)."""
+    lease = timedelta(seconds=settings.delivery_lease_seconds)
+    margin = min(settings.smtp_timeout + 5, settings.delivery_lease_seconds / 2)
+    sent = failures = 0
+    error = None
+    after = 0
+    channel = None
+    try:
+        while True:
+            with write_session(engine) as session:
+                group = claim(
+                    session, programme_id, owner, datetime.now(UTC), lease, after, CLAIM_GROUP
+                )
+            if not group:
+                break
+            deadline = time.monotonic() + settings.delivery_lease_seconds - margin
+            if channel is None:
+                channel = _open(engine, settings, group, owner)
+            for index, message in enumerate(group):
+                if time.monotonic() > deadline:  # the lease would end mid-send: claim anew
+                    _release(engine, [m.id for m in group[index:]], owner, None)
+                    after = message.id - 1
+                    break
+                after = message.id
+                try:
+                    channel_id = channel.send(message, build_message(message, settings, reply_to))
+                except Exception as exc:  # any failure is the message's, recorded, not raised
+                    failures += 1
+                    error = describe_failure(exc, settings)
+                    _release(engine, [message.id], owner, error)
+                    if _channel_broken(exc):
+                        _release(engine, [m.id for m in group[index + 1 :]], owner, error)
+                        raise _ChannelDown(error) from None
+                    continue
+                now = datetime.now(UTC)
+                with write_session(engine) as session:
+                    mark_sent(session, message.id, owner, channel.name, channel_id, now)
+                sent += 1
+    except _ChannelDown as down:
+        error = str(down)
+        failures += 1
+        _note_waiting(engine, programme_id, error)
+    finally:
+        if channel is not None:
+            with suppress(Exception):  # closing a broken connection: nothing more to lose
+                channel.__exit__(None, None, None)
+    return sent, failures, error
+
+
+def _open(engine: Engine, settings: Settings, group: list[Outgoing], owner: str):
+    """Open the channel, or give the group back with the reason."""
+    try:
+        return open_channel(settings).__enter__()
+    except Exception as exc:  # refused, unreachable, TLS, login, a password it cannot encode
+        error = describe_failure(exc, settings)
+        _release(engine, [m.id for m in group], owner, error)
+        raise _ChannelDown(error) from None
+
+
+def _channel_broken(exc: Exception) -> bool:
+    """Whether a failure ends this delivery (rather than only one message)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    return isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+
+
+def _release(engine: Engine, ids: list[int], owner: str, error: str | None) -> None:
+    if ids:
+        with write_session(engine) as session:
+            release(session, ids, owner, error)
+
+
+def _note_waiting(engine: Engine, programme_id: int, error: str) -> None:
+    """Put the reason on every message left waiting, so `status` and `health` can say it."""
+    with write_session(engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.programme_id == programme_id, OutboxMessage.status == PENDING)
+            .values(last_error=error)
+        )

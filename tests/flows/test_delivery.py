@@ -1,0 +1,203 @@
+"""Delivery to a real SMTP server on 127.0.0.1: claimed once, sent once, failures said plainly.
+
+Two real `rollout sweep` processes deliver the same day at once; one is killed in the middle of
+a message, and a rerun after its lease sends what it had claimed: every message arrives, and
+at most the one in flight arrives twice, with the same Message-ID.
+"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from bench.generate import generate
+from config.settings import get_settings
+from models.database import make_engine
+from models.tables import OutboxMessage
+from tests.conftest import SmtpServer
+from tests.flows.test_cli import rollout
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+ROLLOUT = Path(sys.executable).with_name("rollout")
+START = date(2026, 1, 5)  # the one wave opens its survey (due 23/01/2026)
+REMINDER_DAY = "2026-01-09"  # ten working days before the due date: every unit is reminded
+UNITS = 240
+
+
+@pytest.fixture
+def busy_day(home, tmp_path):
+    """A one-wave programme of 240 units whose surveys are open: 240 reminders are due."""
+    from flows.phases import daily_sweep
+    from flows.plan import init_programme
+
+    path = generate(
+        tmp_path / "programme",
+        START,
+        provinces=4,
+        communes=UNITS - 4,
+        waves=1,
+        draft_on_open=False,
+    )
+    init_programme(str(path), START)
+    daily_sweep("VN-NATIONAL", START)
+    return path
+
+
+class KillingSmtpServer(SmtpServer):
+    """Kills a sender's process while its Nth message is in flight: received, not answered."""
+
+    def __init__(self, victim_from: str, after: int):
+        super().__init__()
+        self.victim_from, self.after = victim_from, after
+        self.victim_pid: int | None = None
+        self.killed_key: bytes | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.01)  # a real server's pace, so the two senders interleave
+        await super().handle_DATA(server, session, envelope)
+        if (
+            self.killed_key is None
+            and self.victim_pid
+            and self.senders.count(self.victim_from) == self.after
+        ):
+            os.kill(self.victim_pid, signal.SIGKILL)
+            self.killed_key = message_id(envelope.original_content)
+            await asyncio.sleep(1)  # the connection dies with the process: no 250 reaches it
+        return "250 OK"
+
+
+def message_id(raw: bytes) -> str:
+    return message_from_bytes(raw, policy=policy.default)["Message-ID"]
+
+
+def sweep_process(env: dict, sender: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(ROLLOUT), "sweep", "--as-of", REMINDER_DAY],
+        env=env | {"ROLLOUT_MAIL_FROM": f"rollout <{sender}>"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def statuses() -> dict[str, int]:
+    with Session(make_engine(get_settings().engine_url)) as session:
+        rows = session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        )
+        return dict(rows.all())
+
+
+def test_two_sweeps_at_once_and_a_killed_one_deliver_each_message_once(
+    busy_day, prefect_api_url, tmp_path
+):
+    server = KillingSmtpServer("first@rollout.example", after=30)
+    server.start()
+    env = os.environ | {
+        "ROLLOUT_PREFECT_API_URL": prefect_api_url,
+        "ROLLOUT_MAIL_CHANNEL": "smtp",
+        "ROLLOUT_SMTP_HOST": "127.0.0.1",
+        "ROLLOUT_SMTP_PORT": str(server.port),
+        "ROLLOUT_SMTP_SECURITY": "none",
+        "ROLLOUT_DELIVERY_RETRIES": "0",
+        "ROLLOUT_DELIVERY_LEASE_SECONDS": "6",
+    }
+    try:
+        first = sweep_process(env, "first@rollout.example")
+        server.victim_pid = first.pid
+        second = sweep_process(env, "second@rollout.example")
+        second_out = second.communicate(timeout=180)[0]
+        first.communicate(timeout=60)
+        assert first.returncode == -signal.SIGKILL, "the first sweep was not killed mid-way"
+        assert second.returncode == 0, second_out
+        assert "first@rollout.example" in server.senders
+        assert "second@rollout.example" in server.senders  # both delivered, side by side
+        assert statuses().get("sending", 0) > 0  # what the killed sender claimed waits
+        time.sleep(6.5)  # its lease ends
+        rerun = subprocess.run(
+            [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert rerun.returncode == 0, rerun.stderr
+    finally:
+        server.stop()
+    assert statuses() == {"sent": UNITS}
+    ids = [message_id(raw) for raw in server.received]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert len(set(ids)) == UNITS  # every due message arrived
+    assert duplicates <= {server.killed_key}  # only the one in flight, with its Message-ID
+    assert len(ids) - len(set(ids)) <= 1
+
+
+def test_a_sweep_that_cannot_deliver_says_so_in_one_line_and_exits_5(busy_day, smtp):
+    smtp.stop()
+    result = rollout("sweep", "--as-of", REMINDER_DAY)
+    assert result.exit_code == 5, result.output
+    lines = [line for line in result.output.splitlines() if "not delivered" in line]
+    assert len(lines) == 1 and f"{UNITS} reminders wait in the outbox" in lines[0]
+    assert "Connection refused" in lines[0] and "Traceback" not in result.output
+    assert statuses() == {"pending": UNITS}
+    status = rollout("status", "--as-of", REMINDER_DAY)
+    assert f"{UNITS} reminders not yet delivered" in status.output
+    smtp.start()
+    again = rollout("reminders", "--as-of", REMINDER_DAY)
+    assert again.exit_code == 0, again.output
+    assert f"{UNITS} sent" in again.output and len(smtp.received) == UNITS
+
+
+@pytest.fixture
+def authenticated_smtp(monkeypatch):
+    """An SMTP server that wants the user `rollout` and a Vietnamese password."""
+    server = SmtpServer(password="mật khẩu Hải Phòng")
+    server.start()
+    monkeypatch.setenv("ROLLOUT_MAIL_CHANNEL", "smtp")
+    monkeypatch.setenv("ROLLOUT_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ROLLOUT_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("ROLLOUT_SMTP_SECURITY", "none")
+    monkeypatch.setenv("ROLLOUT_SMTP_USER", "rollout")
+    monkeypatch.setenv("ROLLOUT_DELIVERY_RETRIES", "0")
+    get_settings.cache_clear()
+    yield server
+    server.stop()
+
+
+def test_a_password_outside_ascii_logs_in(busy_day, authenticated_smtp, monkeypatch):
+    monkeypatch.setenv("ROLLOUT_SMTP_PASSWORD", "mật khẩu Hải Phòng")
+    get_settings.cache_clear()
+    result = rollout("reminders", "--as-of", REMINDER_DAY)
+    assert result.exit_code == 0, result.output
+    assert len(authenticated_smtp.received) == UNITS
+
+
+def test_a_refused_login_is_a_failure_that_never_shows_the_password(
+    busy_day, authenticated_smtp, monkeypatch
+):
+    monkeypatch.setenv("ROLLOUT_SMTP_PASSWORD", "sai mật khẩu")
+    get_settings.cache_clear()
+    result = rollout("reminders", "--as-of", REMINDER_DAY)
+    assert result.exit_code == 5, result.output
+    assert "SMTPAuthenticationError" in result.output and "Traceback" not in result.output
+    with Session(make_engine(get_settings().engine_url)) as session:
+        errors = set(session.scalars(select(OutboxMessage.last_error)))
+    assert len(errors) == 1 and "SMTPAuthenticationError" in errors.pop()
+    assert "sai mật khẩu" not in result.output
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter
+
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(), limit=200)
+    assert not [log for log in logs if "sai mật khẩu" in log.message]
+    assert authenticated_smtp.received == []
