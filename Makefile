@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench server lock clean templates
+.PHONY: demo test lint format bench bench-delivery server worker lock clean templates
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +32,17 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.national
 
-# A long-running Prefect server, so each command skips the 10-16 s start of an embedded one.
-# In another terminal: export PREFECT_API_URL=http://127.0.0.1:4200/api
+bench-delivery: $(STAMP)
+	$(BIN)/python -m bench.delivery
+
+# A long-running Prefect server at ROLLOUT_PREFECT_API_URL (default http://127.0.0.1:4200/api),
+# so commands skip the 10-16 s start of an embedded one; export the same URL where rollout runs.
 server: $(STAMP)
 	$(BIN)/rollout prefect-server
+
+# A worker of the work pool that runs the scheduled sweeps (after `rollout deploy`).
+worker: $(STAMP)
+	$(BIN)/rollout worker
 
 templates: $(STAMP)
 	$(BIN)/python templates/documents/build.py

@@ -43,9 +43,9 @@ def heatmap(
     catalogue: Catalogue, by_unit: dict[str, dict[str, str]], fmt: str, language: str = "vi"
 ) -> bytes:
     """Units (rows, in the given order) x indicators (columns), each cell coloured by rating."""
+    plt = _pyplot()  # first: it points matplotlib's cache at ROLLOUT_HOME before its import
     from matplotlib.colors import ListedColormap
 
-    plt = _pyplot()
     order = list(COLOURS)
     codes = list(catalogue.codes)
     units = list(by_unit)

@@ -160,8 +160,8 @@ def _busy_sweep(settings) -> list[tuple[str, str]]:
         ),
         (
             "  Prefect runs per sweep",
-            f"6 flow runs, {1 + 5 * batches} reconcile task runs, and a drafting task run "
-            "per phase and batch where units opened",
+            f"1 flow run, {5 * batches} reconcile task runs, a drafting task run per phase and "
+            f"batch where units opened, {batches} enqueue, 1 digest, 1 delivery, 1 record",
         ),
     ]
 

@@ -61,7 +61,7 @@ def init(
 
             return init_programme(str(programme_file.resolve()), day)
 
-        result = run_flow(call)
+        result = run_flow(call, f"Loading and planning {spec.code} ({len(spec.units)} units)")
     stored, planned = result["stored"], result["planned"]
     out.print(
         f"{stored['programme']}: {stored['added']} units added, {stored['updated']} updated, "
@@ -88,7 +88,7 @@ def plan(
 
             return plan_programme(code, day, rebaseline=rebaseline)
 
-        counts = run_flow(call)
+        counts = run_flow(call, f"Planning {code}")
     out.print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({code}).")
 
 

@@ -82,11 +82,13 @@ def import_forms(
         with read_session(engine()) as session:
             catalogue = programme_catalogue(get_programme(session, programme))
         forms, problems = [], []
-        for path in files:
-            try:
-                forms.append(read_form(path, catalogue))
-            except InputError as exc:
-                problems.extend(exc.problems)
+        with err.status(f"Reading {len(files)} forms…") as reading:
+            for number, path in enumerate(files, start=1):
+                reading.update(f"Reading form {number} of {len(files)}: {path.name}")
+                try:
+                    forms.append(read_form(path, catalogue))
+                except InputError as exc:
+                    problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
         totals = {"rated": 0, "changed": 0, "unrated": 0}

@@ -87,7 +87,8 @@ def generate(
             )
 
         try:
-            result = run_flow(call)
+            doing = f"Drafting {len(types)} document types for {unit or code}"
+            result = run_flow(call, doing)
         except DocumentTemplateError as exc:
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
             err.print("Nothing was registered and no number was used.")

@@ -45,9 +45,10 @@ def test_one_message_per_due_reminder_even_when_swept_twice(pilot, smtp):
     sweep(date(2023, 3, 6))  # wave 1 opens its survey (due 24/03): nothing due yet
     assert smtp.received == []
     first = sweep(date(2023, 3, 10))  # ten working days before the due date
-    assert first["reminders"] == {"new": 6, "messages": 6, "sent": 6, "failed": 0}
+    ok = {"failed": 0, "error": None}
+    assert first["reminders"] == {"new": 6, "messages": 6, "sent": 6} | ok
     second = sweep(date(2023, 3, 10))
-    assert second["reminders"] == {"new": 0, "messages": 0, "sent": 0, "failed": 0}
+    assert second["reminders"] == {"new": 0, "messages": 0, "sent": 0} | ok
     assert sorted(m["To"] for m in smtp.messages()) == sorted(
         f"ubnd@{d}.haiphong.example"
         for d in ("haian", "hongbang", "ngoquyen", "tienlang", "thuynguyen", "kienthuy")
