@@ -110,6 +110,10 @@ class WordTemplate:
             names |= meta.find_undeclared_variables(env.parse(part.source))
         return names
 
+    def holds(self, part: str) -> bool:
+        """Whether the template has this part (a picture to replace, say)."""
+        return part in self._static
+
     def render(self, context: dict, media: dict[str, bytes] | None = None) -> bytes:
         """The Word file for `context`; a missing field or an unsafe access raises, naming it.
 

@@ -1,7 +1,8 @@
 """The daily sweep over a programme, one phase on its own, the reminders, and the 07:00 run.
 
-A sweep is one flow run: a task run per phase and batch of units (reconcile, then draft where
-units opened the phase), then the reminders. Runs grow with batches, never with units.
+A sweep is one flow run: a task run per batch of units (the five phases in order, each in its
+own transaction, drafting where units opened one), one for the reminders (enqueue, digests,
+delivery) and one that records the sweep. Runs grow with batches, never with units.
 """
 
 from datetime import UTC, date, datetime
@@ -9,9 +10,9 @@ from datetime import UTC, date, datetime
 from prefect import flow, get_run_logger, runtime
 
 from models.planning import PHASES
-from tasks.phases import draft_opened_batch, keep_sweep_record, reconcile_batch
+from tasks.phases import keep_sweep_record, reconcile_batch
 from tasks.planning import find_unit_batches, programme_day
-from tasks.reminders import deliver, enqueue_batch, write_digests
+from tasks.reminders import send_due_reminders
 
 COUNTS = ("opened", "closed", "overdue", "unchanged", "drafted")
 
@@ -20,27 +21,29 @@ class UndeliveredError(Exception):
     """The scheduled sweep did its work but reminders still wait in the outbox."""
 
 
-def _phase(
-    programme_code: str, phase: str, batches: list[list[int]], as_of: date, recorded_at: datetime
-) -> dict[str, int]:
-    """Reconcile a phase batch by batch; draft for the batches where units opened it."""
-    total = dict.fromkeys(COUNTS, 0)
+def _reconcile(
+    programme_code: str,
+    batches: list[list[int]],
+    as_of: date,
+    recorded_at: datetime,
+    phases: tuple[str, ...] = PHASES,
+) -> dict[str, dict[str, int]]:
+    """A task run per batch (its phases in order); the counts summed per phase."""
+    total = {phase: dict.fromkeys(COUNTS, 0) for phase in phases}
     for index, ids in enumerate(batches, start=1):
-        counts = reconcile_batch(programme_code, phase, index, ids, as_of, recorded_at)
-        for key, n in counts.items():
-            total[key] += n
-        if counts["opened"]:
-            total["drafted"] += draft_opened_batch(
-                programme_code, phase, index, ids, as_of, recorded_at
-            )
+        for phase, counts in reconcile_batch(
+            programme_code, index, ids, as_of, recorded_at, phases
+        ).items():
+            for key, n in counts.items():
+                total[phase][key] += n
     return total
 
 
 @flow(name="phase", flow_run_name="{phase}-{programme_code}-{as_of}")
 def phase_flow(programme_code: str, phase: str, as_of: date) -> dict[str, int]:
     """Reconcile one phase over every unit in batches; draft where units open it."""
-    recorded_at = datetime.now(UTC)
-    return _phase(programme_code, phase, find_unit_batches(programme_code), as_of, recorded_at)
+    batches = find_unit_batches(programme_code)
+    return _reconcile(programme_code, batches, as_of, datetime.now(UTC), (phase,))[phase]
 
 
 @flow(name="daily-sweep", flow_run_name="sweep-{programme_code}-{as_of}")
@@ -49,8 +52,8 @@ def daily_sweep(programme_code: str, as_of: date, recorded_at: datetime | None =
     started = datetime.now(UTC)
     recorded_at = recorded_at or started
     batches = find_unit_batches(programme_code)
-    phases = {phase: _phase(programme_code, phase, batches, as_of, recorded_at) for phase in PHASES}
-    reminders = _reminders(programme_code, batches, as_of, recorded_at)
+    phases = _reconcile(programme_code, batches, as_of, recorded_at)
+    reminders = send_due_reminders(programme_code, batches, as_of, recorded_at)
     keep_sweep_record(
         programme_code,
         as_of,
@@ -61,28 +64,11 @@ def daily_sweep(programme_code: str, as_of: date, recorded_at: datetime | None =
     return {"phases": phases, "reminders": reminders}
 
 
-def _reminders(code: str, batches: list[list[int]], as_of: date, recorded_at: datetime) -> dict:
-    """Enqueue per batch, write the digests, deliver; what fails waits for the next try."""
-    due = sum(
-        enqueue_batch(code, i, ids, as_of, recorded_at)["new"]
-        for i, ids in enumerate(batches, start=1)
-    )
-    written = write_digests(code, as_of, recorded_at)
-    delivered = deliver(code)
-    return {
-        "new": due,
-        "messages": written,
-        "sent": delivered.sent,
-        "failed": delivered.failed,
-        "error": delivered.error,
-    }
-
-
 @flow(name="send-reminders", flow_run_name="reminders-{programme_code}-{as_of}")
 def send_reminders(programme_code: str, as_of: date, recorded_at: datetime | None = None) -> dict:
     """Send the reminders due by a date (and anything the outbox still holds), without a sweep."""
     recorded_at = recorded_at or datetime.now(UTC)
-    return _reminders(programme_code, find_unit_batches(programme_code), as_of, recorded_at)
+    return send_due_reminders(programme_code, find_unit_batches(programme_code), as_of, recorded_at)
 
 
 @flow(name="scheduled-sweep", flow_run_name="scheduled-{programme_code}")

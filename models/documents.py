@@ -58,6 +58,7 @@ class DocumentType:
     title_en: str
     issuer: str  # "unit" or "coordinator"
     signer: tuple[str, ...]
+    draft_on_open: bool = True  # drafted by the sweep as units open the phase
 
     @property
     def numbered(self) -> bool:
@@ -97,6 +98,7 @@ def load_document_types(path: Path = DOCUMENT_TYPES_FILE) -> dict[str, DocumentT
             title_en=spec["title_en"],
             issuer=spec.get("issuer", ""),
             signer=tuple(nfc(line) for line in spec["signer"]),
+            draft_on_open=spec.get("draft_on_open", True) is not False,
         )
     if problems:
         raise InputError(problems)

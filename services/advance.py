@@ -42,7 +42,11 @@ def draft_opened_documents(
     programme_code: str, phase: str, unit_ids: list[int], as_of: date, recorded_at: datetime
 ) -> int:
     """Draft a phase's unit documents for units that opened it and have none yet; how many."""
-    types = [t for t in load_document_types().values() if t.phase == phase and t.issuer == "unit"]
+    types = [
+        t
+        for t in load_document_types().values()
+        if t.phase == phase and t.issuer == "unit" and t.draft_on_open
+    ]
     if not types:
         return 0
     with write_session(database()) as session:

@@ -30,7 +30,8 @@ def _render(
     template = load_template(find_template(draft.template_name, draft.language, folder))
     data = draft.data if symbol is None else draft.data | {"number": symbol}
     media = None
-    if catalogue is not None and "colours" in data:  # the self-assessment report's chart
+    # The self-assessment report's chart, drawn only for a template that shows it (~1 s each).
+    if catalogue is not None and "colours" in data and template.holds(UNIT_FIGURE_PART):
         chart = pillar_charts(
             catalogue, {draft.subject: data["colours"]}, "png", draft.language, UNIT_FIGURE
         )

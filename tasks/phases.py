@@ -1,4 +1,4 @@
-"""Tasks that reconcile phases for batches of units, and keep the record of a sweep."""
+"""Tasks that reconcile the phases for batches of units, and keep the record of a sweep."""
 
 from datetime import UTC, date, datetime
 
@@ -7,6 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from models.action_items import find_unit
 from models.database import read_session, write_session
+from models.planning import PHASES
 from models.reconcile import reconcile_phase
 from models.schedule import get_programme
 from models.sweeps import record_sweep
@@ -16,40 +17,34 @@ from services.resources import actor, database
 
 @task(
     name="reconcile-batch",
-    task_run_name="{phase}-{programme_code}-batch-{index}",
+    task_run_name="reconcile-{programme_code}-batch-{index}",
     cache_policy=NO_CACHE,
     retries=2,
     retry_delay_seconds=[1, 5],
 )
 def reconcile_batch(
     programme_code: str,
-    phase: str,
     index: int,
     unit_ids: list[int],
     as_of: date,
     recorded_at: datetime,
-) -> dict[str, int]:
-    """Open, close and mark overdue one phase for one batch of units, in one transaction."""
-    with write_session(database()) as session:
-        programme = get_programme(session, programme_code)
-        return reconcile_phase(session, programme, phase, unit_ids, as_of, actor(), recorded_at)
-
-
-@task(
-    name="draft-opened",
-    task_run_name="documents-{programme_code}-{phase}-batch-{index}",
-    cache_policy=NO_CACHE,
-)
-def draft_opened_batch(
-    programme_code: str,
-    phase: str,
-    index: int,
-    unit_ids: list[int],
-    as_of: date,
-    recorded_at: datetime,
-) -> int:
-    """Draft a phase's documents for the units of a batch that opened it; how many."""
-    return draft_opened_documents(programme_code, phase, unit_ids, as_of, recorded_at)
+    phases: tuple[str, ...] = PHASES,
+) -> dict[str, dict[str, int]]:
+    """Reconcile the phases in order for one batch (a transaction each), drafting for the units
+    that opened one; counts per phase. A rerun after a failure changes nothing already done."""
+    counts = {}
+    for phase in phases:
+        with write_session(database()) as session:
+            programme = get_programme(session, programme_code)
+            counts[phase] = reconcile_phase(
+                session, programme, phase, unit_ids, as_of, actor(), recorded_at
+            )
+        counts[phase]["drafted"] = (
+            draft_opened_documents(programme_code, phase, unit_ids, as_of, recorded_at)
+            if counts[phase]["opened"]
+            else 0
+        )
+    return counts
 
 
 @task(name="record-sweep", task_run_name="record-{programme_code}-{as_of}", cache_policy=NO_CACHE)

@@ -23,7 +23,7 @@ def child_runs(parent_id):
         )
 
 
-def test_daily_sweep_is_one_flow_run_with_a_task_run_per_phase_and_batch(
+def test_daily_sweep_is_one_flow_run_with_a_task_run_per_batch(
     home, programme_dir, monkeypatch
 ):
     from flows.phases import daily_sweep
@@ -44,13 +44,10 @@ def test_daily_sweep_is_one_flow_run_with_a_task_run_per_phase_and_batch(
     }  # three survey documents drafted for each unit that opened it
     assert child_runs(state.state_details.flow_run_id) == []  # no subflow: 0.2-0.4 s each
     code = "HP-2023-PILOT"
-    phases = ("survey", "training", "self_assessment", "action_plan", "reporting")
-    assert task_run_names(state.state_details.flow_run_id, expected=25) == sorted(
-        [f"batches-{code}", f"digests-{code}", f"deliver-{code}", f"record-{code}-2023-03-27"]
-        + [f"{p}-{code}-batch-{i}" for p in phases for i in (1, 2, 3)]
-        + [f"documents-{code}-survey-batch-{i}" for i in (1, 2, 3)]
-        + [f"reminders-{code}-batch-{i}" for i in (1, 2, 3)]
-    )  # a reconcile task run per phase and batch, a drafting one per batch where units opened
+    assert task_run_names(state.state_details.flow_run_id, expected=6) == sorted(
+        [f"batches-{code}", f"reminders-{code}-2023-03-27", f"record-{code}-2023-03-27"]
+        + [f"reconcile-{code}-batch-{i}" for i in (1, 2, 3)]
+    )  # a task run per batch of units (its five phases in order), not per unit or phase
     again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
     assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again["phases"].values())
 
