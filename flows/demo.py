@@ -30,9 +30,11 @@ def run(*args: str) -> None:
     from flows.cli import app
 
     console.rule(f"[bold]$ rollout {' '.join(args)}")
+    started = time.perf_counter()
     code = app(list(args), standalone_mode=False)
     if code:
         sys.exit(code)
+    console.print(f"[dim]({time.perf_counter() - started:.1f} s)[/]")
 
 
 def replay() -> None:
@@ -105,17 +107,20 @@ def main() -> None:
     # The phase flows drafted each phase's documents as units opened it; the reports drafted
     # then had no ratings yet: draft the reports again at the end, with the summary report.
     reports = ("assessment_report", "results_report", "programme_report")
+    run("docs", "generate", "--as-of", "2023-08-31", *[a for t in reports for a in ("--type", t)])
+    # HP-DANGLAM's action programme was edited after its submission was drafted: draft it again,
+    # with HTML previews of that unit's documents (0.4 s each, so one unit's only).
+    types = ("action_submission", "action_decision", "assessment_report", "results_report")
     run(
         "docs",
         "generate",
+        "--unit",
+        "HP-DANGLAM",
         "--as-of",
         "2023-08-31",
         "--html",
-        *[a for t in reports for a in ("--type", t)],
+        *[a for t in types for a in ("--type", t)],
     )
-    # HP-DANGLAM's action programme was edited after its submission was drafted: draft it again.
-    actions = ("--type", "action_submission", "--type", "action_decision")
-    run("docs", "generate", "--unit", "HP-DANGLAM", "--as-of", "2023-08-31", *actions)
     run("docs", "list", "--unit", "HP-DANGLAM")
     run("assess", "score", "--as-of", "2023-08-31")
     run("assess", "report", "--as-of", "2023-08-31", "--note", MADE_UP)
@@ -126,8 +131,8 @@ def main() -> None:
         f"\nThe demo's database is {HOME / 'rollout.db'}; to look around:\n"
         f"  ROLLOUT_HOME={HOME.relative_to(PROJECT_ROOT)} .venv/bin/rollout status "
         "--as-of 2023-06-15"
-        f"\nThe documents are under {DOCUMENTS.relative_to(PROJECT_ROOT)}/ (Word, with HTML "
-        "previews); the self-assessment report with its heat map is under "
+        f"\nThe documents are under {DOCUMENTS.relative_to(PROJECT_ROOT)}/ (Word; HP-DANGLAM's "
+        "with HTML previews); the self-assessment report with its heat map is under "
         f"{(HOME / 'reports').relative_to(PROJECT_ROOT)}/."
         "\nAll facts recorded in the replay are made up for illustration."
     )
