@@ -7,6 +7,7 @@ at most the one in flight arrives twice, with the same Message-ID.
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -32,6 +33,7 @@ ROLLOUT = Path(sys.executable).with_name("rollout")
 START = date(2026, 1, 5)  # the one wave opens its survey (due 23/01/2026)
 REMINDER_DAY = "2026-01-09"  # ten working days before the due date: every unit is reminded
 UNITS = 240
+PREFECT_LOG_LINE = re.compile(r"\d\d:\d\d:\d\d\.\d{3} \| |Prefect collects|telemetry")
 
 
 @pytest.fixture
@@ -120,6 +122,8 @@ def test_two_sweeps_at_once_and_a_killed_one_deliver_each_message_once(
         first.communicate(timeout=60)
         assert first.returncode == -signal.SIGKILL, "the first sweep was not killed mid-way"
         assert second.returncode == 0, second_out
+        assert not PREFECT_LOG_LINE.search(second_out)  # the command's own lines only
+        assert "Swept VN-NATIONAL as of 09/01/2026" in second_out
         assert "first@rollout.example" in server.senders
         assert "second@rollout.example" in server.senders  # both delivered, side by side
         assert statuses().get("sending", 0) > 0  # what the killed sender claimed waits

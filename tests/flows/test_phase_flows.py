@@ -23,9 +23,7 @@ def child_runs(parent_id):
         )
 
 
-def test_daily_sweep_is_one_flow_run_with_a_task_run_per_batch(
-    home, programme_dir, monkeypatch
-):
+def test_daily_sweep_is_one_flow_run_with_a_task_run_per_batch(home, programme_dir, monkeypatch):
     from flows.phases import daily_sweep
     from flows.plan import init_programme
 
