@@ -156,7 +156,7 @@ def _record_times(scratch: Path, runs: int = 5) -> list[tuple[str, str]]:
             _wait_for(port)
         times = []
         for n in range(runs):
-            unit = f"P{n:02d}-C{n + (0 if server is None else 100):04d}"
+            unit = f"P00-C{34 * (n + (0 if server is None else runs)):04d}"  # wave 1: open
             t = time.perf_counter()
             subprocess.run(
                 [str(ROLLOUT), "record", unit, "survey", "--evidence", str(evidence), *RECORD],

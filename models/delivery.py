@@ -10,7 +10,7 @@ channel's acceptance and the mark: at most the one message it had in flight.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 from sqlmodel import Session
 
 from models.tables import OutboxMessage
@@ -67,27 +67,47 @@ def claim(
     return taken
 
 
+_TABLE = OutboxMessage.__table__
+# One statement, compiled once and cached: marking runs once per message sent.
+_MARK_SENT = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("message"),
+        _TABLE.c.claimed_by == bindparam("owner"),
+        _TABLE.c.status == SENDING,
+    )
+    .values(
+        status=SENT,
+        sent_at=bindparam("now"),
+        channel=bindparam("channel"),
+        channel_message_id=bindparam("channel_id"),
+        attempts=_TABLE.c.attempts + 1,
+        last_error=None,
+        claimed_until=None,
+    )
+)
+
+
 def mark_sent(
-    session: Session, message_id: int, owner: str, channel: str, channel_id: str, now: datetime
+    connection: Connection,
+    message_id: int,
+    owner: str,
+    channel: str,
+    channel_id: str,
+    now: datetime,
 ) -> bool:
-    """Record that the channel accepted a message this sender claimed; False if not its claim."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.claimed_by == owner,
-            OutboxMessage.status == SENDING,
-        )
-        .values(
-            status=SENT,
-            sent_at=now,
-            channel=channel,
-            channel_message_id=channel_id,
-            attempts=OutboxMessage.attempts + 1,
-            last_error=None,
-            claimed_until=None,
-        )
-        .execution_options(synchronize_session=False)
+    """Record that the channel accepted a message this sender claimed; False if not its claim.
+
+    A single-row update outside the audit chain: it needs no programme-wide write lock."""
+    result = connection.execute(
+        _MARK_SENT,
+        {
+            "message": message_id,
+            "owner": owner,
+            "now": now,
+            "channel": channel,
+            "channel_id": channel_id,
+        },
     )
     return result.rowcount == 1
 

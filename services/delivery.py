@@ -110,9 +110,10 @@ def _one_pass(
                         _release(engine, [m.id for m in group[index + 1 :]], owner, error)
                         raise _ChannelDown(error) from None
                     continue
-                now = datetime.now(UTC)
-                with write_session(engine) as session:
-                    mark_sent(session, message.id, owner, channel.name, channel_id, now)
+                with engine.begin() as connection:
+                    mark_sent(
+                        connection, message.id, owner, channel.name, channel_id, datetime.now(UTC)
+                    )
                 sent += 1
     except _ChannelDown as down:
         error = str(down)
