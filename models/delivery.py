@@ -142,16 +142,17 @@ class Backlog:
 
 def backlog(session: Session, programme_id: int) -> Backlog:
     """What waits in a programme's outbox (pending or being sent)."""
+    unsent = OutboxMessage.status.in_((PENDING, SENDING))  # the status index serves it
     waiting, oldest = session.execute(
         select(func.count(), func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.programme_id == programme_id, OutboxMessage.status != SENT
+            OutboxMessage.programme_id == programme_id, unsent
         )
     ).one()
     error = session.scalar(
         select(OutboxMessage.last_error)
         .where(
             OutboxMessage.programme_id == programme_id,
-            OutboxMessage.status != SENT,
+            unsent,
             OutboxMessage.last_error.is_not(None),
         )
         .order_by(OutboxMessage.id.desc())

@@ -182,3 +182,28 @@ def test_audit_report_in_excel_reads_back(swept, tmp_path):
     html = tmp_path / "audit.html"
     rollout("audit", "report", "--as-of", "2023-03-28", "--format", "html", "--output", str(html))
     assert "Ủy ban nhân dân quận Hải An" in html.read_text(encoding="utf-8")
+
+
+def test_recording_and_advancing_a_unit_never_starts_prefect(swept):
+    """record, reopen and the move-on run in the command itself: no server to wait for."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        f"a = ['record', 'HP-HAIAN', 'survey', '--evidence', {str(swept)!r}, "
+        "'--on', '2023-03-14', '--as-of', '2023-03-20']; "
+        "r = CliRunner().invoke(app, a); assert r.exit_code == 0, r.output; "
+        "a = ['record', 'HP-HAIAN', 'survey', '--decision', 'Số 12/QĐ-UBND', "
+        "'--on', '2023-03-16', '--as-of', '2023-04-03']; "
+        "r = CliRunner().invoke(app, a); assert r.exit_code == 0, r.output; "
+        "assert 'survey closed' in r.output and 'training opened' in r.output, r.output; "
+        "assert 'documents drafted' in r.output, r.output; "
+        "a = ['reopen', 'HP-HAIAN', 'survey', '--reason', 'nhầm số', '--as-of', '2023-04-03']; "
+        "r = CliRunner().invoke(app, a); assert r.exit_code == 0, r.output; "
+        "print('prefect' in sys.modules)"
+    )
+    env = os.environ | {"PREFECT_API_URL": "http://127.0.0.1:9/api"}  # nothing listens there
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "False", done.stdout + done.stderr
