@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from pathlib import Path
 
+from flows.prefect_setup import wait_for_server
+
 ROLLOUT = Path(sys.executable).with_name("rollout")
 RECORD = ("--kind", "survey_answers", "--as-of", "2026-03-02")
 _WORKER = (
@@ -153,7 +155,7 @@ def _record_times(scratch: Path, runs: int = 5) -> list[tuple[str, str]]:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            _wait_for(port)
+            wait_for_server(env["ROLLOUT_PREFECT_API_URL"])
         times = []
         for n in range(runs):
             unit = f"P00-C{34 * (n + (0 if server is None else runs)):04d}"  # wave 1: open
@@ -181,20 +183,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _wait_for(port: int, timeout: float = 120) -> None:
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"no Prefect server on port {port}")
 
 
 if __name__ == "__main__":

@@ -57,3 +57,20 @@ def flow_settings() -> Iterator[None]:
 
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def wait_for_server(api_url: str, timeout: float = 120) -> None:
+    """Return once the Prefect server at `api_url` answers its health check; else raise."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the Prefect server at {api_url} did not answer within {timeout:.0f} s")

@@ -184,17 +184,33 @@ class SmtpServer:
         return [message_from_bytes(raw, policy=policy.default) for raw in self.received]
 
 
-@pytest.fixture
-def smtp(monkeypatch):
-    """A running SMTP server, and the settings that send reminders to it (no retries)."""
-    server = SmtpServer()
+def smtp_settings(server: SmtpServer) -> dict[str, str]:
+    """The settings that send reminders to `server` (no retries; its user, if it wants one)."""
+    settings = {
+        "ROLLOUT_MAIL_CHANNEL": "smtp",
+        "ROLLOUT_SMTP_HOST": "127.0.0.1",
+        "ROLLOUT_SMTP_PORT": str(server.port),
+        "ROLLOUT_SMTP_SECURITY": "none",
+        "ROLLOUT_DELIVERY_RETRIES": "0",
+    }
+    return settings | ({"ROLLOUT_SMTP_USER": "rollout"} if server.password is not None else {})
+
+
+@contextmanager
+def running_smtp(monkeypatch, password: str | None = None) -> Iterator[SmtpServer]:
+    """A running SMTP server, with this process's settings pointing at it."""
+    server = SmtpServer(password)
     server.start()
-    monkeypatch.setenv("ROLLOUT_MAIL_CHANNEL", "smtp")
-    monkeypatch.setenv("ROLLOUT_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("ROLLOUT_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("ROLLOUT_SMTP_SECURITY", "none")
-    monkeypatch.setenv("ROLLOUT_DELIVERY_RETRIES", "0")
+    for key, value in smtp_settings(server).items():
+        monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     yield server
     if server.controller and server.controller._thread is not None:
         server.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A running SMTP server, and the settings that send reminders to it (no retries)."""
+    with running_smtp(monkeypatch) as server:
+        yield server

@@ -24,7 +24,7 @@ from bench.generate import generate
 from config.settings import get_settings
 from models.database import make_engine
 from models.tables import OutboxMessage
-from tests.conftest import SmtpServer
+from tests.conftest import SmtpServer, running_smtp, smtp_settings
 from tests.flows.test_cli import rollout
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -105,15 +105,8 @@ def test_two_sweeps_at_once_and_a_killed_one_deliver_each_message_once(
 ):
     server = KillingSmtpServer("first@rollout.example", after=30)
     server.start()
-    env = os.environ | {
-        "ROLLOUT_PREFECT_API_URL": prefect_api_url,
-        "ROLLOUT_MAIL_CHANNEL": "smtp",
-        "ROLLOUT_SMTP_HOST": "127.0.0.1",
-        "ROLLOUT_SMTP_PORT": str(server.port),
-        "ROLLOUT_SMTP_SECURITY": "none",
-        "ROLLOUT_DELIVERY_RETRIES": "0",
-        "ROLLOUT_DELIVERY_LEASE_SECONDS": "6",
-    }
+    env = os.environ | smtp_settings(server)
+    env |= {"ROLLOUT_PREFECT_API_URL": prefect_api_url, "ROLLOUT_DELIVERY_LEASE_SECONDS": "6"}
     try:
         first = sweep_process(env, "first@rollout.example")
         server.victim_pid = first.pid
@@ -165,17 +158,8 @@ def test_a_sweep_that_cannot_deliver_says_so_in_one_line_and_exits_5(busy_day, s
 @pytest.fixture
 def authenticated_smtp(monkeypatch):
     """An SMTP server that wants the user `rollout` and a Vietnamese password."""
-    server = SmtpServer(password="mật khẩu Hải Phòng")
-    server.start()
-    monkeypatch.setenv("ROLLOUT_MAIL_CHANNEL", "smtp")
-    monkeypatch.setenv("ROLLOUT_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("ROLLOUT_SMTP_PORT", str(server.port))
-    monkeypatch.setenv("ROLLOUT_SMTP_SECURITY", "none")
-    monkeypatch.setenv("ROLLOUT_SMTP_USER", "rollout")
-    monkeypatch.setenv("ROLLOUT_DELIVERY_RETRIES", "0")
-    get_settings.cache_clear()
-    yield server
-    server.stop()
+    with running_smtp(monkeypatch, password="mật khẩu Hải Phòng") as server:
+        yield server
 
 
 def test_a_password_outside_ascii_logs_in(busy_day, authenticated_smtp, monkeypatch):

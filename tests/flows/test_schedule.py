@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from bench.generate import generate
+from flows.prefect_setup import wait_for_server
 from models.calendar import WorkingCalendar
 from tests.conftest import PG_SERVER, fresh_pg_database
 
@@ -99,17 +100,6 @@ class Service:
         response.raise_for_status()
         return response.json()
 
-    def wait_until_up(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.api}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        raise AssertionError(f"the Prefect server on {self.api} did not start")
-
     def runs(self, deployment_id: str) -> list[dict]:
         return self.post(
             "/flow_runs/filter",
@@ -151,7 +141,7 @@ def production(service):
 def test_the_scheduler_runs_the_daily_sweep_on_a_worker(production, tmp_path):
     service = production
     service.start("prefect-server", log="server.log")
-    service.wait_until_up()
+    wait_for_server(service.api)
     programme = programme_due_today(tmp_path / "programme")
     init = service.run("init", str(programme))
     assert init.returncode == 0, init.stderr
