@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config import PROJECT_ROOT
@@ -94,7 +94,21 @@ class Settings(BaseSettings):
         return self.home / "prefect"
 
 
+class SettingsError(Exception):
+    """An environment variable holds a value rollout cannot use (each named, with the fix)."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings, read from the environment on first use."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("; ".join(_describe(e) for e in exc.errors())) from None
+
+
+def _describe(error: dict) -> str:
+    field = "_".join(str(part) for part in error["loc"])
+    name = field.upper() if field.upper().startswith("ROLLOUT_") else f"ROLLOUT_{field.upper()}"
+    shown = "" if "password" in field.lower() else f"={error.get('input')!r}"
+    return f"{name}{shown}: {error['msg']}"

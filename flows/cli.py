@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from config.settings import get_settings
+from config.settings import SettingsError, get_settings
 from flows import (
     cli_actions,
     cli_assess,
@@ -31,6 +31,7 @@ from flows.cli_support import (
     today,
     user_errors,
 )
+from models.cells import csv_row
 from models.database import make_engine, read_session
 
 app = typer.Typer(
@@ -117,7 +118,7 @@ def status(
         dicts = [r.as_dict() for r in rows]
         writer = csv.DictWriter(sys.stdout, fieldnames=list(dicts[0]) if dicts else ["unit"])
         writer.writeheader()
-        writer.writerows(dicts)
+        writer.writerows(csv_row(d) for d in dicts)
     elif len(rows) > LONG_TABLE and not show_all:
         out.print(summary_table(summarise(rows), day))
         err.print(
@@ -200,6 +201,11 @@ def main() -> None:
     from flows.prefect_setup import quiet_console
 
     quiet_console()
+    try:
+        get_settings()
+    except SettingsError as exc:
+        err.print(f"[bold red]error:[/] settings: {exc}", soft_wrap=True)
+        sys.exit(2)
     try:
         app()  # typer reports usage errors and sets the exit status itself
     except Exception as exc:  # a bug or an outage, not bad input: keep the details, say where

@@ -41,6 +41,7 @@ def form(
 
     from models.action_items import unit_and_period
     from models.assessment_form import write_form
+    from models.identifiers import inside
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
     from models.tables import IndicatorRating
@@ -58,7 +59,8 @@ def form(
         }
         catalogue = programme_catalogue(prog)
         name = f"tu-danh-gia-{prog.code}-{unit}-{period}.xlsx"
-        path = output or get_settings().home / "forms" / name
+        forms = get_settings().home / "forms"
+        path = output or inside(forms, forms / name, "the form")
         write_form(path, catalogue, prog.code, unit, row.name, period, filled)
     out.print(f"Wrote {path} ({len(catalogue.codes)} indicators, {len(filled)} already rated).")
 
@@ -254,6 +256,8 @@ def _print_csv(summary, rows) -> None:
     import csv
     import sys
 
+    from models.cells import csv_safe
+
     pillars = list(summary.catalogue.pillars)
     writer = csv.writer(sys.stdout)
     writer.writerow(
@@ -278,7 +282,7 @@ def _print_csv(summary, rows) -> None:
             [
                 u.rank,
                 u.code,
-                u.name,
+                csv_safe(u.name),
                 u.index,
                 *(u.pillars[p] for p in pillars),
                 *(u.counts[c] for c in ("red", "yellow", "green", "unrated")),

@@ -11,6 +11,7 @@ from rich.console import Console
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from config.settings import get_settings
+from models.cells import csv_row
 from models.database import SchemaMissingError, make_engine, read_session
 from models.problems import InputError, NotFoundError
 
@@ -93,7 +94,7 @@ def print_records(rows: list[dict], output_format: Format) -> bool:
 
         writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["unit"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
         return True
     return False
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from adapters.rendering import render_text
 from models.audit_report import AUDIT_FIELDS, AuditRow, OnTime, on_time_rates
+from models.cells import csv_row, text_cells_only
 
 # Vietnamese headings first, English beside them, one per AuditRow field.
 HEADINGS = {
@@ -54,7 +55,7 @@ def _csv(rows: list[AuditRow], _title: str, _as_of: date, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads UTF-8
         writer = csv.DictWriter(fh, fieldnames=list(AUDIT_FIELDS))
         writer.writeheader()
-        writer.writerows(r.as_dict() for r in rows)
+        writer.writerows(csv_row(r.as_dict()) for r in rows)
 
 
 def _xlsx(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
@@ -96,6 +97,7 @@ def _xlsx(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
         rates.append([])
     for column, width in zip("ABCDE", (30, 16, 12, 12, 18), strict=True):
         rates.column_dimensions[column].width = width
+    text_cells_only(book)  # names and notes from outside stay text
     book.save(path)
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from models.catalogue import COLOURS, Catalogue
+from models.cells import text_cells_only
 from models.problems import InputError, Problem
 
 SHEET = "Tự đánh giá"
@@ -152,6 +153,7 @@ def write_form(
         hidden.cell(row, 2, value)
     hidden.sheet_state = "veryHidden"
     hidden.protection.sheet = True
+    text_cells_only(book)  # a unit name or note from outside never becomes a formula
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -163,9 +165,11 @@ def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = str(path)
-    try:
-        book = load_workbook(path, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    from zipfile import BadZipFile
+
+    try:  # formulas as written, not their cached results: a formula is refused, never run
+        book = load_workbook(path, data_only=False)
+    except (BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise InputError([Problem(source, None, None, f"not an .xlsx form ({exc})")]) from exc
     if SHEET not in book.sheetnames or META_SHEET not in book.sheetnames:
         raise InputError(
@@ -181,6 +185,12 @@ def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
     def bad(cell: str, message: str, sheet_name: str = SHEET) -> None:
         problems.append(Problem(source, None, f"{sheet_name}!{cell}", message))
 
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                bad(cell.coordinate, "a formula; type the value itself (Đỏ, Vàng or Xanh)")
+    if problems:
+        raise InputError(problems)
     hidden = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 5)}
     programme, unit, period = _text(sheet["C2"].value), _text(sheet["C3"].value), sheet["C4"].value
     if (programme, unit, period) != (

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from models.audit import Change, append_changes
 from models.documents import DocumentType, data_hash, file_name, number_and_symbol
+from models.identifiers import inside
 from models.tables import DocumentCounter, GeneratedDocument, Programme
 
 
@@ -107,7 +108,8 @@ def register(
             relative = Path(programme.code, draft.subject, draft.phase) / file_name(
                 draft.doc_type.key, draft.language, version, symbol
             )
-            staged.append((_stage(documents_dir / relative, content), documents_dir / relative))
+            target = inside(documents_dir, documents_dir / relative, "a document")
+            staged.append((_stage(target, content), target))
             doc = GeneratedDocument(
                 programme_id=programme.id,
                 unit_id=draft.unit_id,

@@ -151,13 +151,40 @@ def _nfc(value: Any) -> Any:
     return value
 
 
+MAX_PROGRAMME_BYTES = 2 * 2**20  # a programme file naming 3,355 units is about 60 KB
+
+
+def _refuse_aliases(source: str, text: str) -> None:
+    """Anchors and aliases (&a, *a) are refused before anything is built: nested aliases
+    expand exponentially (the "billion laughs"), and a programme file never needs them."""
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor:
+            raise InputError(
+                [
+                    Problem(
+                        source,
+                        event.start_mark.line + 1,
+                        None,
+                        f"YAML anchors and aliases (&{anchor}, *{anchor}) are not accepted; "
+                        "write the value out",
+                    )
+                ]
+            )
+
+
 def load_programme(path: Path) -> ProgrammeSpec:
     """Read and validate a programme file and its roster; InputError lists every problem."""
     source = str(path)
     if not path.is_file():
         raise InputError([Problem(source, None, None, "programme file not found")])
+    if path.stat().st_size > MAX_PROGRAMME_BYTES:
+        raise InputError(
+            [Problem(source, None, None, f"over {MAX_PROGRAMME_BYTES // 1024} KB; not a programme")]
+        )
     try:
         text = path.read_text(encoding="utf-8")
+        _refuse_aliases(source, text)
         node = yaml.compose(text, Loader=_Loader)
         data = _nfc(yaml.load(text, Loader=_Loader))  # a SafeLoader
     except UnicodeDecodeError as exc:
@@ -189,10 +216,14 @@ def load_programme(path: Path) -> ProgrammeSpec:
 
     roster_path = (path.parent / spec_in.roster).resolve()
     units: list[UnitRecord] = []
+    roster_read = False
     try:
         units = load_roster(roster_path)
+        roster_read = True
     except InputError as exc:
         problems.extend(exc.problems)
+    if roster_read and not units:
+        bad(("roster",), f"the roster {spec_in.roster} has no units, only a header; fill it in")
 
     days_off = {d.date: d.reason for d in spec_in.calendar.days_off}
     working = {d.date: d.reason for d in spec_in.calendar.working_days}
@@ -219,7 +250,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
                 f"the next working day is {calendar.next_working_day(wave.start)}",
             )
         for u, code in enumerate(wave.units):
-            if units and code not in known:
+            if roster_read and code not in known:
                 bad(
                     ("waves", w, "units", u),
                     f"unknown unit {code!r}; it is not in the roster {spec_in.roster}",

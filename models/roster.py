@@ -8,9 +8,11 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
+from models.identifiers import code_problem, text_problem
 from models.problems import InputError, Problem
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "email")
+MAX_ROSTER_BYTES = 20 * 2**20  # a national roster of 3,355 units is about 0.3 MB
 OPTIONAL_COLUMNS = ("successor_code", "merged_on", "officials", "note")
 
 # Canonical level -> tier (1 province, 2 district, 3 commune level), and accepted spellings.
@@ -62,31 +64,63 @@ def nfc(value: object) -> str:
 def _read_rows(path: Path) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
     """The source label, header and (line number, cells) of a CSV or XLSX roster."""
     suffix = path.suffix.lower()
+    if path.stat().st_size > MAX_ROSTER_BYTES:
+        raise InputError(
+            [Problem(str(path), None, None, f"over {MAX_ROSTER_BYTES // 2**20} MB; not a roster")]
+        )
     if suffix == ".csv":
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.reader(fh))
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                [Problem(str(path), None, None, f"not UTF-8 ({exc.reason}); save it as CSV UTF-8")]
-            ) from exc
-        numbered = [(i, [nfc(c) for c in row]) for i, row in enumerate(rows, start=1)]
-        source = str(path)
+        numbered, source = _read_csv(path), str(path)
     elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        numbered = [
-            (i, [nfc(c) for c in row])
-            for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        source = f"{path} [sheet {sheet.title}]"
+        numbered, source = _read_xlsx(path)
     else:
         raise InputError([Problem(str(path), None, None, "a roster must be a .csv or .xlsx file")])
     numbered = [(i, cells) for i, cells in numbered if any(cells)]
     if not numbered:
         raise InputError([Problem(source, None, None, "the roster is empty; it needs a header")])
     return source, [c.lower() for c in numbered[0][1]], numbered[1:]
+
+
+def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            for row in reader:
+                rows.append((reader.line_num, [nfc(c) for c in row]))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem(str(path), None, None, f"not UTF-8 ({exc.reason}); save it as CSV UTF-8")]
+        ) from exc
+    except csv.Error as exc:  # a cell over the field limit, a NUL byte, a broken quote
+        line = rows[-1][0] + 1 if rows else 1
+        raise InputError(
+            [Problem(str(path), line, None, f"not a readable CSV row ({exc}); fix or remove it")]
+        ) from exc
+    return rows
+
+
+def _read_xlsx(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [
+            (i, [nfc(c) for c in row])
+            for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError) as exc:
+        raise InputError(
+            [
+                Problem(
+                    str(path), None, None, f"not an Excel (.xlsx) workbook ({exc}); save it as one"
+                )
+            ]
+        ) from exc
+    return rows, f"{path} [sheet {sheet.title}]"
 
 
 def _parse_date(text: str) -> date | None:
@@ -139,6 +173,22 @@ def load_roster(path: Path) -> list[UnitRecord]:
         code = row["code"]
         if not code:
             bad("code", "empty; every unit needs a unique code")
+            continue
+        if problem := code_problem(code):
+            bad("code", problem)
+            continue
+        unsafe = [
+            (field, problem)
+            for field in ("parent_code", "successor_code")
+            if row.get(field) and (problem := code_problem(row[field]))
+        ] + [
+            (field, problem)
+            for field in ("name", "email", "level", "note", "officials", "merged_on")
+            if row.get(field) and (problem := text_problem(row[field], field == "note"))
+        ]
+        if unsafe:
+            for field, problem in unsafe:
+                bad(field, problem)
             continue
         if code in lines:
             bad(
