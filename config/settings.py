@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     )
     work_pool: str = Field(default="rollout", description="The Prefect work pool of the sweeps.")
 
+    evidence_max_mb: float = Field(
+        default=50, gt=0, description="The largest evidence file `record` accepts, in MB."
+    )
     documents: Path | None = Field(
         default=None, description="Where generated documents go; default home/documents."
     )

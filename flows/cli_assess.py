@@ -45,6 +45,7 @@ def form(
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
     from models.tables import IndicatorRating
+    from services.resources import form_key
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
@@ -61,7 +62,7 @@ def form(
         name = f"tu-danh-gia-{prog.code}-{unit}-{period}.xlsx"
         forms = get_settings().home / "forms"
         path = output or inside(forms, forms / name, "the form")
-        write_form(path, catalogue, prog.code, unit, row.name, period, filled)
+        write_form(path, catalogue, prog.code, unit, row.name, period, filled, key=form_key())
     out.print(f"Wrote {path} ({len(catalogue.codes)} indicators, {len(filled)} already rated).")
 
 
@@ -78,17 +79,18 @@ def import_forms(
     from models.ratings import record_form
     from models.reconcile import programme_catalogue
     from models.schedule import get_programme
-    from services.resources import actor, database
+    from services.resources import actor, database, form_key
 
     with user_errors():
         with read_session(engine()) as session:
             catalogue = programme_catalogue(get_programme(session, programme))
+        key = form_key()
         forms, problems = [], []
         with err.status(f"Reading {len(files)} forms…") as reading:
             for number, path in enumerate(files, start=1):
                 reading.update(f"Reading form {number} of {len(files)}: {path.name}")
                 try:
-                    forms.append(read_form(path, catalogue))
+                    forms.append(read_form(path, catalogue, key))
                 except InputError as exc:
                     problems.extend(exc.problems)
         if problems:

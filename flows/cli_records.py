@@ -80,7 +80,10 @@ def record(
                 note,
             )
             store = get_settings().home / "evidence"
-            saved = record_fact(session, prog, rec, day, store, actor(), datetime.now(UTC))
+            limit = int(get_settings().evidence_max_mb * 2**20)
+            saved = record_fact(
+                session, prog, rec, day, store, actor(), datetime.now(UTC), max_bytes=limit
+            )
             code = prog.code
         what = f"decision Số {saved.decision_number}" if decision else f"{saved.original_name}"
         out.print(f"Recorded {chosen} for {unit} / {phase}: {what} ({saved.dated}).")

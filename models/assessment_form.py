@@ -6,6 +6,7 @@ checks every cell and reports each problem as sheet!cell, and returns nothing wh
 """
 
 import hashlib
+import hmac
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -69,8 +70,13 @@ def write_form(
     filled: dict[str, tuple[str | None, str | None, str | None]] | None = None,
     assessor: str | None = None,
     rated_on: date | None = None,
+    *,
+    key: bytes | None = None,
 ) -> Path:
-    """Write a pre-filled form: rating, evidence and note per indicator where known."""
+    """Write a pre-filled form: rating, evidence and note per indicator where known.
+
+    With `key`, the form carries the signature of its programme, unit and period, which
+    `read_form` with the same key checks."""
     # openpyxl is imported where it is used: commands that never touch a form start faster.
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -140,16 +146,19 @@ def write_form(
     sheet.protection.sheet = True
     sheet.protection.formatRows = False  # a unit may still make rows taller to read criteria
     hidden = book.create_sheet(META_SHEET)
-    for row, (key, value) in enumerate(
+    structure = structure_key(catalogue)
+    signature = form_signature(key, programme_code, unit_code, period, structure) if key else ""
+    for row, (name, value) in enumerate(
         (
             ("programme", programme_code),
             ("unit", unit_code),
             ("period", period),
-            ("structure", structure_key(catalogue)),
+            ("structure", structure),
+            ("signature", signature),
         ),
         start=1,
     ):
-        hidden.cell(row, 1, key)
+        hidden.cell(row, 1, name)
         hidden.cell(row, 2, value)
     hidden.sheet_state = "veryHidden"
     hidden.protection.sheet = True
@@ -159,7 +168,13 @@ def write_form(
     return path
 
 
-def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
+def form_signature(key: bytes, programme: str, unit: str, period: object, structure: str) -> str:
+    """HMAC-SHA256 of what a form is for, under the engine's key: a relabelled form fails."""
+    message = f"{programme}|{unit}|{period}|{structure}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def read_form(path: Path, catalogue: Catalogue, key: bytes | None = None) -> FilledForm:
     """Read a filled form back; InputError lists every bad cell as file: sheet!cell: message."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -191,7 +206,7 @@ def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
                 bad(cell.coordinate, "a formula; type the value itself (Đỏ, Vàng or Xanh)")
     if problems:
         raise InputError(problems)
-    hidden = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 5)}
+    hidden = {meta.cell(r, 1).value: meta.cell(r, 2).value for r in range(1, 6)}
     programme, unit, period = _text(sheet["C2"].value), _text(sheet["C3"].value), sheet["C4"].value
     if (programme, unit, period) != (
         hidden.get("programme"),
@@ -201,6 +216,15 @@ def read_form(path: Path, catalogue: Catalogue) -> FilledForm:
         bad("C2:C4", "the programme, unit or period was changed; write a new form for that unit")
     if hidden.get("structure") != structure_key(catalogue):
         bad("A10", "this form was made for another indicator catalogue; write a new form")
+    elif key is not None and not hmac.compare_digest(
+        str(hidden.get("signature") or ""),
+        form_signature(key, str(programme), str(unit), period, structure_key(catalogue)),
+    ):
+        bad(
+            "C2:C4",
+            f"this form was not written by rollout for {unit} {period} (its signature does not "
+            "match: relabelled or made elsewhere); write a new form with `rollout assess form`",
+        )
     assessor = _text(sheet["C6"].value)
     if not assessor:
         bad("C6", "who assessed? write the assessor's name")

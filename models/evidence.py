@@ -83,8 +83,12 @@ def record(
     store: Path,
     actor: str,
     now: datetime,
+    *,
+    max_bytes: int | None = None,
 ) -> Evidence:
-    """Record a file or a decision for an open (or done) phase run; InputError lists problems."""
+    """Record a file or a decision for an open (or done) phase run; InputError lists problems.
+
+    A file over `max_bytes` is refused before anything is copied."""
     problems: list[Problem] = []
     unit, runs = _unit_runs(session, programme, rec.unit, rec.phase, problems)
     run = runs.get(rec.phase)
@@ -150,7 +154,7 @@ def record(
         else:
             number = f"{match.group(1)}/{match.group(2).strip()}"
     else:
-        _check_file(rec.file, problems)
+        _check_file(rec.file, problems, max_bytes)
         if rec.kind == ATTENDANCE and not rec.attendees:
             problems.append(
                 Problem(
@@ -203,7 +207,7 @@ def record(
     return evidence
 
 
-def _check_file(path: Path | None, problems: list[Problem]) -> None:
+def _check_file(path: Path | None, problems: list[Problem], max_bytes: int | None) -> None:
     if path is None:
         problems.append(
             Problem(
@@ -217,6 +221,16 @@ def _check_file(path: Path | None, problems: list[Problem]) -> None:
         problems.append(Problem(str(path), None, None, "evidence file not found"))
     elif path.stat().st_size == 0:
         problems.append(Problem(str(path), None, None, "evidence file is empty"))
+    elif max_bytes is not None and path.stat().st_size > max_bytes:
+        problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"{path.stat().st_size / 2**20:,.0f} MB; evidence files are at most "
+                f"{max_bytes / 2**20:,.0f} MB (ROLLOUT_EVIDENCE_MAX_MB): hand in a smaller scan",
+            )
+        )
 
 
 def store_file(path: Path, store: Path) -> tuple[str, int]:

@@ -25,3 +25,20 @@ def database() -> Engine:
 def actor() -> str:
     """Who the audit log records: ROLLOUT_ACTOR, else the login name."""
     return get_settings().actor or getpass.getuser()
+
+
+def form_key() -> bytes:
+    """The key that signs self-assessment forms: made once, kept under ROLLOUT_HOME/keys."""
+    import os
+    import secrets
+
+    path = get_settings().home / "keys" / "forms.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return path.read_bytes()
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(32))
+    return path.read_bytes()

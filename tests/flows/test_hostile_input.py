@@ -156,3 +156,64 @@ def test_a_formula_or_a_text_file_is_not_a_filled_form(tmp_path):
         raise AssertionError("a text file was read as a form")
     except InputError as exc:
         assert "not an .xlsx form" in exc.render()
+
+
+def test_a_form_relabelled_to_another_unit_is_refused(tmp_path):
+    from models.assessment_form import META_SHEET, SHEET
+
+    catalogue = load_catalogue(DEFAULT_CATALOGUE)
+    key = b"k" * 32
+    form = write_form(tmp_path / "f.xlsx", catalogue, "P", "HP-DANGLAM", "Đằng Lâm", 2023, key=key)
+    book = load_workbook(form)
+    sheet = book[SHEET]
+    sheet["C6"], sheet["C7"] = "Tổ ISO (minh họa)", "15/05/2023"
+    book.save(form)
+    assert read_form(form, catalogue, key).unit == "HP-DANGLAM"  # as written: accepted
+    book[SHEET]["C3"] = "HP-HAIAN"  # the visible cell and the hidden sheet, both relabelled
+    book[META_SHEET]["B2"] = "HP-HAIAN"
+    book.save(form)
+    try:
+        read_form(form, catalogue, key)
+        raise AssertionError("a relabelled form was accepted")
+    except InputError as exc:
+        assert "not written by rollout for HP-HAIAN 2023 (its signature does not match" in (
+            exc.render()
+        )
+
+
+def test_an_evidence_file_over_the_limit_is_refused_before_it_is_copied(engine, programme_dir):
+    from datetime import UTC, date, datetime
+
+    from models.database import write_session
+    from models.evidence import Recording, record
+    from models.reconcile import reconcile_phase
+    from models.schedule import get_programme
+
+    load_and_plan(engine, programme_dir[0])
+    with write_session(engine) as session:
+        programme = get_programme(session, None)
+        unit_ids = list(session.scalars(select(Unit.id).where(Unit.code == "HP-HAIAN")))
+        reconcile_phase(
+            session, programme, "survey", unit_ids, date(2023, 3, 6), "t", datetime.now(UTC)
+        )
+    big = programme_dir[0].parent / "scan.pdf"
+    big.write_bytes(b"%PDF" + b"0" * 3 * 2**20)
+    store = get_settings().home / "evidence"
+    rec = Recording("HP-HAIAN", "survey", date(2023, 3, 7), "t", "survey_answers", big)
+    try:
+        with write_session(engine) as session:
+            programme = get_programme(session, None)
+            record(
+                session,
+                programme,
+                rec,
+                date(2023, 3, 7),
+                store,
+                "t",
+                datetime.now(UTC),
+                max_bytes=2 * 2**20,
+            )
+        raise AssertionError("a 3 MB file passed a 2 MB limit")
+    except InputError as exc:
+        assert "3 MB; evidence files are at most 2 MB (ROLLOUT_EVIDENCE_MAX_MB)" in exc.render()
+    assert not store.exists() or not any(store.rglob("*"))
