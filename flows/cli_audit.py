@@ -28,24 +28,49 @@ class ReportFormat(StrEnum):
 
 
 @audit_app.command()
-def verify() -> None:
-    """Recompute the audit chain; names any event changed, deleted or inserted behind the engine."""
+def verify(
+    head: list[str] = typer.Option(
+        [], "--head", help="A head kept earlier, SEQ:HASH (as verify and the sweep print it)."
+    ),
+    heads: Path | None = typer.Option(
+        None, help="A file of kept heads (the sweep appends one a day to ROLLOUT_HOME/audit)."
+    ),
+) -> None:
+    """Recompute the audit chain; names any event changed, deleted or inserted behind the engine,
+    and, against heads kept elsewhere, a chain cut short or rewritten from some event on."""
     from sqlalchemy import func, select
 
-    from models.audit import verify_chain
+    from models.audit import chain_head, parse_heads, verify_chain, verify_heads
     from models.tables import AuditEvent
 
-    with user_errors(), read_session(engine()) as session:
-        problems = verify_chain(session)
-        count = session.scalar(select(func.count()).select_from(AuditEvent))
-        head = session.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq.desc())).first()
+    kept, problems = parse_heads("\n".join(head), "--head")
+    if heads is not None:
+        if not heads.is_file():
+            err.print(f"[bold red]error:[/] {heads}: no such file of kept heads")
+            raise typer.Exit(2)
+        more, bad = parse_heads(heads.read_text(encoding="utf-8"), str(heads))
+        kept, problems = kept + more, problems + bad
     if problems:
         for p in problems:
-            err.print(f"[bold red]broken:[/] {p}")
+            err.print(f"[bold red]error:[/] {p}", soft_wrap=True)
+        raise typer.Exit(2)
+    with user_errors(), read_session(engine()) as session:
+        problems = verify_chain(session) + verify_heads(session, kept)
+        count = session.scalar(select(func.count()).select_from(AuditEvent))
+        newest = chain_head(session)
+    head_text = f"{newest[0]}:{newest[1]}" if newest else "none"
+    if problems:
+        for p in problems:
+            err.print(f"[bold red]broken:[/] {p}", soft_wrap=True)
         err.print(f"The audit chain does not hold ({len(problems)} problems in {count} events).")
         raise typer.Exit(3)
-    out.print(f"The audit chain holds: {count} events; head {head}.")
-    err.print("Keep the head hash somewhere else: a later verify shows nothing was rewritten.")
+    checked = f", {len(kept)} kept heads found unchanged" if kept else ""
+    out.print(f"The audit chain holds: {count} events{checked}; head {head_text}.", soft_wrap=True)
+    err.print(
+        "Keep the head somewhere else (`--head SEQ:HASH` later, or the heads file the sweep "
+        "writes): a later verify then shows nothing was cut short or rewritten.",
+        soft_wrap=True,
+    )
 
 
 @audit_app.command()

@@ -89,7 +89,13 @@ def append_changes(session: Session, changes: list[Change], actor: str, at: date
 
 def verify_chain(session: Session) -> list[str]:
     """Recompute the chain; returns what is wrong (changed, deleted or inserted events)."""
+    from models.tables import Programme
+
     problems: list[str] = []
+    if session.scalars(select(AuditEvent.seq).limit(1)).first() is None and (
+        session.scalars(select(Programme.code).limit(1)).first() is not None
+    ):
+        problems.append("no events at all although a programme is loaded: the trail was deleted")
     prev, expected_seq = GENESIS, 1
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.seq)):
         if event.seq != expected_seq:
@@ -110,3 +116,57 @@ def verify_chain(session: Session) -> list[str]:
             problems.append(f"event {event.seq} ({event.action} {event.subject}) was changed")
         prev, expected_seq = event.hash, event.seq + 1
     return problems
+
+
+@dataclass(frozen=True)
+class KeptHead:
+    """A head of the chain written down outside the database: event number and hash."""
+
+    seq: int
+    hash: str
+    source: str  # where it was kept (a file and line, or the command line)
+
+
+def verify_heads(session: Session, heads: list[KeptHead]) -> list[str]:
+    """Each kept head must still be in the chain, unchanged: else the chain was cut short
+    (events deleted from the end) or rewritten from that event on (a recomputed tail)."""
+    problems = []
+    for head in heads:
+        found = session.scalars(select(AuditEvent.hash).where(AuditEvent.seq == head.seq)).first()
+        if found is None:
+            problems.append(
+                f"event {head.seq}, whose hash {head.hash[:12]}… was kept ({head.source}), "
+                "is gone: the chain was cut short"
+            )
+        elif found != head.hash:
+            problems.append(
+                f"event {head.seq} is not the one kept ({head.source}): the chain was rewritten "
+                "from there on"
+            )
+    return problems
+
+
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """The newest event's number and hash."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def parse_heads(text: str, source: str) -> tuple[list[KeptHead], list[str]]:
+    """Heads from a heads file (lines `DATE SEQ HASH`, as the sweep writes them) or `SEQ:HASH`."""
+    heads, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.replace(":", " ").split()
+        if not parts or line.startswith("#"):
+            continue
+        try:
+            seq, digest = int(parts[-2]), parts[-1]
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                raise ValueError
+        except (ValueError, IndexError):
+            problems.append(f"{source}:{number}: not a head (SEQ HASH); fix or remove the line")
+            continue
+        heads.append(KeptHead(seq, digest, f"{source}:{number}"))
+    return heads, problems

@@ -12,6 +12,7 @@ from models.reconcile import reconcile_phase
 from models.schedule import get_programme
 from models.sweeps import record_sweep
 from services.advance import draft_opened_documents
+from services.audit_heads import keep_head
 from services.resources import actor, database
 
 
@@ -51,12 +52,13 @@ def reconcile_batch(
 def keep_sweep_record(
     programme_code: str, as_of: date, started_at: datetime, counts: dict, undelivered: int
 ) -> None:
-    """Record that the sweep finished, with its counts (what `rollout health` reads)."""
+    """Record that the sweep finished (what `rollout health` reads) and keep the chain's head."""
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
         record_sweep(
             session, programme.id, as_of, started_at, datetime.now(UTC), counts, undelivered
         )
+    keep_head(as_of)  # outside the database: what `audit verify --heads` checks against
 
 
 @task(name="find-unit", task_run_name="find-{unit_code}", cache_policy=NO_CACHE)

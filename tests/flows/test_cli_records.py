@@ -1,7 +1,9 @@
 """record, reopen, sweep and audit through the command line; tampering with the file itself."""
 
 import csv
+import re
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,45 @@ def test_recording_and_advancing_a_unit_never_starts_prefect(swept):
     env = os.environ | {"PREFECT_API_URL": "http://127.0.0.1:9/api"}  # nothing listens there
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.stdout.strip() == "False", done.stdout + done.stderr
+
+
+def test_kept_heads_catch_a_chain_cut_short_or_rewritten_from_an_event_on(swept):
+    from models.audit import event_hash
+
+    heads = get_settings().home / "audit" / "heads.txt"
+    assert heads.read_text(encoding="utf-8").count("\n") == 2  # its header, the sweep's head
+    kept = rollout("audit", "verify", "--heads", str(heads))
+    assert kept.exit_code == 0 and "1 kept heads found unchanged" in kept.output, kept.output
+    with sqlite3.connect(db_path()) as db:  # edit event 5, then recompute every hash after it
+        rows = db.execute(
+            "SELECT seq, at, actor, action, programme_code, subject, payload FROM auditevent"
+            " ORDER BY seq"
+        ).fetchall()
+        prev = "0" * 64
+        for seq, at, actor, action, code, subject, payload in rows:
+            if seq == 5:
+                payload = '{"name": "khác"}'
+            digest = event_hash(
+                prev, seq, datetime.fromisoformat(at), actor, action, code, subject, payload
+            )
+            db.execute(
+                "UPDATE auditevent SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                (payload, prev, digest, seq),
+            )
+            prev = digest
+    assert rollout("audit", "verify").exit_code == 0  # a recomputed tail holds by itself...
+    rewritten = rollout("audit", "verify", "--heads", str(heads))
+    assert rewritten.exit_code == 3, rewritten.output  # ...but not against the kept head
+    assert "the chain was rewritten from there on" in rewritten.output
+    now = re.search(r"; head (\d+:[0-9a-f]{64})\.", rollout("audit", "verify").output)[1]
+    with sqlite3.connect(db_path()) as db:  # cut the last three events off
+        last = db.execute("SELECT max(seq) FROM auditevent").fetchone()[0]
+        db.execute("DELETE FROM auditevent WHERE seq > ?", (last - 3,))
+    assert rollout("audit", "verify").exit_code == 0  # what is left still holds...
+    cut = rollout("audit", "verify", "--head", now)
+    assert cut.exit_code == 3 and "is gone: the chain was cut short" in cut.output
+    with sqlite3.connect(db_path()) as db:
+        db.execute("DELETE FROM auditevent")
+    empty = rollout("audit", "verify")
+    assert empty.exit_code == 3, empty.output
+    assert "no events at all although a programme is loaded" in empty.output
