@@ -41,6 +41,7 @@ def verify(
     from sqlalchemy import func, select
 
     from models.audit import chain_head, parse_heads, verify_chain, verify_heads
+    from models.audit_state import state_differences
     from models.tables import AuditEvent
 
     kept, problems = parse_heads("\n".join(head), "--head")
@@ -55,7 +56,7 @@ def verify(
             err.print(f"[bold red]error:[/] {p}", soft_wrap=True)
         raise typer.Exit(2)
     with user_errors(), read_session(engine()) as session:
-        problems = verify_chain(session) + verify_heads(session, kept)
+        problems = verify_chain(session) + verify_heads(session, kept) + state_differences(session)
         count = session.scalar(select(func.count()).select_from(AuditEvent))
         newest = chain_head(session)
     head_text = f"{newest[0]}:{newest[1]}" if newest else "none"

@@ -251,3 +251,22 @@ def test_kept_heads_catch_a_chain_cut_short_or_rewritten_from_an_event_on(swept)
     empty = rollout("audit", "verify")
     assert empty.exit_code == 3, empty.output
     assert "no events at all although a programme is loaded" in empty.output
+
+
+def test_a_state_table_edited_behind_the_engine_is_named(swept):
+    hand_in_survey(swept, "Số 12/QĐ-UBND", "2023-03-16", "2023-03-20")
+    assert rollout("audit", "verify").exit_code == 0
+    with sqlite3.connect(db_path()) as db:
+        db.execute("UPDATE evidence SET decision_number = '99/QĐ-UBND' WHERE type = 'decision'")
+        db.execute(
+            "UPDATE phaserun SET status = 'done' WHERE phase = 'survey' AND unit_id ="
+            " (SELECT id FROM unit WHERE code = 'HP-TIENLANG')"
+        )
+    result = rollout("audit", "verify")
+    assert result.exit_code == 3, result.output
+    assert "phase run HP-2023-PILOT/HP-TIENLANG/survey is 'done' in the table, but the audit " in (
+        " ".join(result.output.split())
+    )
+    assert "its decision is '99/QĐ-UBND' in the table, '12/QĐ-UBND' in the audit trail" in (
+        " ".join(result.output.split())
+    )
