@@ -12,6 +12,7 @@ import yaml
 
 from config import CONFIG_DIR
 from models.audit import canonical_json
+from models.identifiers import code_problem
 from models.planning import PHASES
 from models.problems import InputError, Problem
 
@@ -79,6 +80,9 @@ def load_document_types(path: Path = DOCUMENT_TYPES_FILE) -> dict[str, DocumentT
     types: dict[str, DocumentType] = {}
     for key, spec in (data.get("types") or {}).items():
         field = f"types.{key}"
+        if problem := code_problem(str(key)):  # a type key becomes part of a file name
+            problems.append(Problem(source, None, field, problem))
+            continue
         if not isinstance(spec, dict):
             problems.append(Problem(source, None, field, "a document type is a mapping"))
             continue

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from config import CONFIG_DIR
 from models.calendar import WorkingCalendar
 from models.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
+from models.identifiers import text_problem
 from models.planning import PHASES, PhaseStep
 from models.problems import InputError, Problem
 from models.programme_input import PhaseIn, ProgrammeIn
@@ -173,6 +174,20 @@ def _refuse_aliases(source: str, text: str) -> None:
             )
 
 
+def _strings(value: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every text of a parsed YAML document (keys too), with where it stands."""
+    found: list[tuple[tuple, str]] = []
+    if isinstance(value, str):
+        found.append((loc, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _strings(key, loc) + _strings(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _strings(item, (*loc, i))
+    return found
+
+
 def load_programme(path: Path) -> ProgrammeSpec:
     """Read and validate a programme file and its roster; InputError lists every problem."""
     source = str(path)
@@ -199,6 +214,13 @@ def load_programme(path: Path) -> ProgrammeSpec:
     if not isinstance(data, dict):
         raise InputError([Problem(source, 1, None, "a programme file is a mapping of keys")])
     lines = _line_map(node)
+    unsafe = [
+        Problem(source, _line_of(lines, loc), _field_name(loc), problem)
+        for loc, value in _strings(data)
+        if (problem := text_problem(value, multiline=True))
+    ]
+    if unsafe:
+        raise InputError(unsafe)
     try:
         spec_in = ProgrammeIn.model_validate(data)
     except ValidationError as exc:

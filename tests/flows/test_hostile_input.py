@@ -217,3 +217,14 @@ def test_an_evidence_file_over_the_limit_is_refused_before_it_is_copied(engine, 
     except InputError as exc:
         assert "3 MB; evidence files are at most 2 MB (ROLLOUT_EVIDENCE_MAX_MB)" in exc.render()
     assert not store.exists() or not any(store.rglob("*"))
+
+
+def test_a_control_character_in_the_programme_file_is_named(home, programme_dir):
+    yaml_path, _ = programme_dir
+    text = yaml_path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    yaml_path.write_text(text.replace(title, 'title: "Kế hoạch\\x00 thí điểm"'), encoding="utf-8")
+    result = rollout("init", str(yaml_path))
+    assert result.exit_code == 2, result.output
+    line = text.splitlines().index(title) + 1
+    assert f"{yaml_path}:{line}: title: holds the control character '\\x00'" in result.output
