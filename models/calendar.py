@@ -114,5 +114,9 @@ def weekday_vi(day: date) -> str:
 
 
 def format_date_vi(day: date) -> str:
-    """A date the way Vietnamese documents write it: "ngày 06 tháng 03 năm 2023"."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """A date as Decree 30/2020 writes it: a zero before days 1-9 and months 1-2 only.
+
+    "ngày 05 tháng 3 năm 2023", "ngày 20 tháng 02 năm 2023", "ngày 20 tháng 10 năm 2023".
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

@@ -12,6 +12,7 @@ import yaml
 
 from config import CONFIG_DIR
 from models.audit import canonical_json
+from models.calendar import format_date_vi
 from models.identifiers import code_problem
 from models.planning import PHASES
 from models.problems import InputError, Problem
@@ -185,8 +186,8 @@ def number_and_symbol(number: int, type_symbol: str, agency_symbol: str) -> str:
 
 
 def date_line_vi(place: str, day: date) -> str:
-    """The place and date line: "Hải Phòng, ngày 05 tháng 03 năm 2023" (leading zeros)."""
-    return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """The place and date line: "Hải Phòng, ngày 05 tháng 3 năm 2023" (Decree 30's zeros)."""
+    return f"{place}, {format_date_vi(day)}"
 
 
 def date_line_en(place: str, day: date) -> str:

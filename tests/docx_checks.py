@@ -9,7 +9,8 @@ from pathlib import Path
 from docx import Document
 
 NUMBER = re.compile(r"^Số: \d+/(KH|QĐ|BC|GM|TTr)-[A-ZĐ]+$")
-DATE_LINE = re.compile(r"^.+, ngày \d{2} tháng \d{2} năm \d{4}$")
+# Decree 30/2020: a zero before days 1-9 and months 1-2 only ("tháng 3", "tháng 02", "tháng 10").
+DATE_LINE = re.compile(r"^.+, ngày \d{2} tháng (0[12]|[3-9]|1[0-2]) năm \d{4}$")
 
 
 def all_text(doc) -> list[str]:

@@ -71,7 +71,7 @@ def test_the_date_line_has_leading_zeros_and_the_number_its_symbol(tmp_path):
     path = tmp_path / "kh.docx"
     path.write_bytes(render("implementation_plan"))
     lines = check_decree_30(path)
-    assert "Đằng Lâm, ngày 06 tháng 03 năm 2023" in lines
+    assert "Đằng Lâm, ngày 06 tháng 3 năm 2023" in lines
     assert "Số: 7/KH-UBND" in lines
     assert "KẾ HOẠCH" in lines
 

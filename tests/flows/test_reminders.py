@@ -65,7 +65,7 @@ def test_vietnamese_subject_and_body_arrive_intact(pilot, smtp):
     body = text_of(message)
     assert unicodedata.is_normalized("NFC", body)
     assert "Ủy ban nhân dân quận Hải An (HP-HAIAN) - Giai đoạn: Chuẩn bị và khảo sát" in body
-    assert "Hạn hoàn thành: Thứ Sáu, ngày 24 tháng 03 năm 2023 - còn 10 ngày làm việc" in body
+    assert "Hạn hoàn thành: Thứ Sáu, ngày 24 tháng 3 năm 2023 - còn 10 ngày làm việc" in body
     assert "Ban hành quyết định thành lập Ban chỉ đạo và Tổ công tác ISO (số, ngày)" in body
     assert "chicuc.tdc@haiphong.example" in body and message["Reply-To"] == (
         "chicuc.tdc@haiphong.example"

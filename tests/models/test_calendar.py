@@ -97,6 +97,9 @@ def test_far_dates_widen_the_table(cal):
 
 def test_vietnamese_dates_and_weekdays():
     assert format_date_vi(date(2023, 2, 28)) == "ngày 28 tháng 02 năm 2023"
-    assert format_date_vi(date(2023, 3, 6)) == "ngày 06 tháng 03 năm 2023"
+    assert format_date_vi(date(2023, 3, 6)) == "ngày 06 tháng 3 năm 2023"  # Decree 30/2020:
+    assert format_date_vi(date(2023, 2, 20)) == "ngày 20 tháng 02 năm 2023"  # a zero before
+    assert format_date_vi(date(2023, 10, 20)) == "ngày 20 tháng 10 năm 2023"  # days 1-9 and
+    assert format_date_vi(date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"  # months 1-2 only
     assert weekday_vi(date(2023, 3, 6)) == "Thứ Hai"
     assert weekday_vi(date(2023, 3, 5)) == "Chủ Nhật"
