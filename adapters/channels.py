@@ -13,7 +13,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from config.settings import Settings
-from models.delivery import Outgoing
+from models.reminders.delivery import Outgoing
 
 
 def build_message(message: Outgoing, settings: Settings, reply_to: str | None) -> Message:

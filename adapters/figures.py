@@ -7,7 +7,7 @@ drawn as paths, so Vietnamese shows the same on any machine; output is reproduci
 from io import BytesIO
 from pathlib import Path
 
-from models.catalogue import Catalogue
+from models.assessment.catalogue import Catalogue
 
 COLOURS = {"red": "#d73027", "yellow": "#fdd835", "green": "#1a9850", None: "#d9d9d9"}
 LABELS = {

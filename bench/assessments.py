@@ -12,13 +12,13 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     """Write one filled form per unit (setup), then time reading, storing and scoring them all."""
     from sqlalchemy import select
 
-    from models.assessment_form import read_form, write_form
-    from models.database import make_engine, read_session, write_session
-    from models.ratings import record_form
-    from models.reconcile import programme_catalogue
-    from models.schedule import get_programme
-    from models.scoring import pillar_scores, ranking
-    from models.tables import IndicatorRating, Unit
+    from models.assessment.form import read_form, write_form
+    from models.assessment.ratings import record_form
+    from models.assessment.scoring import pillar_scores, ranking
+    from models.kernel.database import make_engine, read_session, write_session
+    from models.kernel.tables import IndicatorRating, Unit
+    from models.phases.reconcile import programme_catalogue
+    from models.phases.schedule import get_programme
 
     engine = make_engine(settings.engine_url)
     folder = Path(settings.home) / "forms"
@@ -68,8 +68,8 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     n = len(forms)
 
     from flows.reports import write_assessment_report
-    from models.action_items import draft_items
-    from models.assessment_summary import summarise
+    from models.assessment.action_items import draft_items
+    from models.assessment.summary import summarise
 
     t = time.perf_counter()
     with read_session(engine) as session:
@@ -92,7 +92,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     from sqlalchemy import delete, func, update
 
     from flows.phases import send_reminders
-    from models.tables import ActionItem, OutboxMessage, PhaseRun, ReminderItem
+    from models.kernel.tables import ActionItem, OutboxMessage, PhaseRun, ReminderItem
 
     with write_session(engine) as session:  # setup: every action_plan open, the outbox empty
         session.execute(

@@ -55,12 +55,12 @@ def _busy_day(scratch: Path) -> int:
     from adapters.rendering import render_digest
     from bench.generate import generate
     from config.settings import get_settings
-    from models.database import make_engine, migrate, write_session
-    from models.outbox import enqueue, save_messages, unsent_digests
-    from models.programme_file import load_programme
-    from models.schedule import get_programme, plan_units, unit_batches
-    from models.store import store_programme
-    from models.tables import PhaseRun
+    from models.kernel.database import make_engine, migrate, write_session
+    from models.kernel.tables import PhaseRun
+    from models.phases.schedule import get_programme, plan_units, unit_batches
+    from models.programme.file import load_programme
+    from models.programme.store import store_programme
+    from models.reminders.outbox import enqueue, save_messages, unsent_digests
 
     engine = make_engine(get_settings().engine_url)
     migrate(engine)
@@ -92,8 +92,8 @@ def _deliver(workers: int, messages: int) -> list[tuple[str, str]]:
     from sqlalchemy import update
 
     from config.settings import get_settings
-    from models.database import make_engine, write_session
-    from models.tables import OutboxMessage
+    from models.kernel.database import make_engine, write_session
+    from models.kernel.tables import OutboxMessage
     from tests.conftest import SmtpServer
 
     with write_session(make_engine(get_settings().engine_url)) as session:

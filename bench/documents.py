@@ -11,7 +11,7 @@ from datetime import date
 def survey_documents(settings) -> list[tuple[str, str]]:
     """Time `docs generate --phase survey` over every unit, then again with nothing changed."""
     from flows.documents import generate_documents
-    from models.documents import types_of_phase
+    from models.documents.types import types_of_phase
 
     types = [t.key for t in types_of_phase("survey")]
     figures = []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from models.calendar import WorkingCalendar
+from models.kernel.calendar import WorkingCalendar
 
 PROVINCES = 34
 COMMUNES = 3321  # 2,621 communes, 687 wards, 13 special zones since 01/07/2025

@@ -114,8 +114,8 @@ def _busy_sweep(settings) -> list[tuple[str, str]]:
     from sqlmodel import Session
 
     from flows.phases import daily_sweep
-    from models.database import make_engine, write_session
-    from models.tables import AuditEvent, Evidence, PhaseRun, Unit, Wave
+    from models.kernel.database import make_engine, write_session
+    from models.kernel.tables import AuditEvent, Evidence, PhaseRun, Unit, Wave
 
     code = "VN-NATIONAL"
     daily_sweep(code, date(2026, 2, 2))  # waves 1-3 open their survey; wave 1 is overdue

@@ -16,8 +16,8 @@ def busy_reminders(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]
     """Time the reminders of a day when every unit has one; figures as (label, value)."""
     from config.settings import get_settings
     from flows.phases import send_reminders
-    from models.database import make_engine, write_session
-    from models.tables import OutboxMessage, PhaseRun, ReminderItem
+    from models.kernel.database import make_engine, write_session
+    from models.kernel.tables import OutboxMessage, PhaseRun, ReminderItem
 
     engine = make_engine(settings.engine_url)
     with write_session(engine) as session:

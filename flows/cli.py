@@ -31,8 +31,8 @@ from flows.cli_support import (
     today,
     user_errors,
 )
-from models.cells import csv_row
-from models.database import make_engine, read_session
+from models.kernel.cells import csv_row
+from models.kernel.database import make_engine, read_session
 
 app = typer.Typer(
     help="rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases.",
@@ -48,7 +48,7 @@ def init(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
 ) -> None:
     """Load (or reload) a programme and its roster, then plan every unit."""
-    from models.programme_file import load_programme
+    from models.programme.file import load_programme
 
     with user_errors():
         spec = load_programme(programme_file)  # fail in a second, before Prefect starts
@@ -105,7 +105,7 @@ def status(
 ) -> None:
     """Every unit's phases with status, dates and slippage as of a date."""
     from flows.terminal import status_table, summary_table
-    from models.status import status_rows, summarise
+    from models.phases.status import status_rows, summarise
 
     day = as_of.date() if as_of else today()
     with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
@@ -132,8 +132,8 @@ def status(
 
 def _report_delivery_trouble(programme: str | None) -> None:
     """Say on stderr while reminders wait in the outbox, and why when delivery failed."""
-    from models.delivery import backlog
-    from models.schedule import get_programme
+    from models.phases.schedule import get_programme
+    from models.reminders.delivery import backlog
 
     with read_session(make_engine(get_settings().engine_url)) as session:
         waiting = backlog(session, get_programme(session, programme).id)
@@ -159,7 +159,7 @@ def show(
 ) -> None:
     """One unit's five phase windows as a small Gantt chart."""
     from flows.terminal import gantt
-    from models.status import status_rows
+    from models.phases.status import status_rows
 
     day = as_of.date() if as_of else today()
     with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
@@ -170,7 +170,7 @@ def show(
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date (init and plan do this by themselves)."""
-    from models.database import migrate as upgrade
+    from models.kernel.database import migrate as upgrade
 
     with user_errors():
         upgrade(make_engine(get_settings().engine_url))

@@ -16,7 +16,7 @@ from flows.cli_support import (
     print_records,
     user_errors,
 )
-from models.database import read_session, write_session
+from models.kernel.database import read_session, write_session
 
 actions_app = typer.Typer(
     help="Action programmes: items drafted from red and yellow indicators, edited, tracked.",
@@ -29,7 +29,7 @@ AIM = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}
 
 
 def _fields(task, owner, target, due, due_days, status, note, done_on=None):
-    from models.action_items import ItemFields
+    from models.assessment.action_items import ItemFields
 
     return ItemFields(
         task=task,
@@ -50,8 +50,8 @@ def draft(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Draft an item per red or yellow indicator (verified rating first); existing items stay."""
-    from models.action_items import draft_items
-    from models.schedule import get_programme
+    from models.assessment.action_items import draft_items
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
@@ -79,8 +79,8 @@ def add(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Add an item the draft did not have."""
-    from models.action_items import add_item
-    from models.schedule import get_programme
+    from models.assessment.action_items import add_item
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     fields = _fields(task, owner, target, due, due_days, None, note)
@@ -105,8 +105,8 @@ def edit(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Change an item: task, owner, target, due date or status (--status dropped drops it)."""
-    from models.action_items import edit_item
-    from models.schedule import get_programme
+    from models.assessment.action_items import edit_item
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     fields = _fields(task, owner, target, due, due_days, status, note, done_on)
@@ -128,9 +128,9 @@ def list_items(
     """Every item with its owner, target, due date and status; progress per unit at the end."""
     from sqlalchemy import select
 
-    from models.action_items import find_unit, progress
-    from models.schedule import get_programme
-    from models.tables import ActionItem, Unit
+    from models.assessment.action_items import find_unit, progress
+    from models.kernel.tables import ActionItem, Unit
+    from models.phases.schedule import get_programme
 
     day = day_or_today(as_of)
     with user_errors(), read_session(engine()) as session:

@@ -19,7 +19,7 @@ from flows.cli_support import (
     today,
     user_errors,
 )
-from models.database import read_session, write_session
+from models.kernel.database import read_session, write_session
 
 assess_app = typer.Typer(
     help="Self-assessment on the indicators: Excel forms, verification, scores and a report.",
@@ -39,12 +39,12 @@ def form(
     """Write a unit's pre-filled form: one row per indicator, a drop-down for the rating."""
     from sqlalchemy import select
 
-    from models.action_items import unit_and_period
-    from models.assessment_form import write_form
-    from models.identifiers import inside
-    from models.reconcile import programme_catalogue
-    from models.schedule import get_programme
-    from models.tables import IndicatorRating
+    from models.assessment.action_items import unit_and_period
+    from models.assessment.form import write_form
+    from models.kernel.identifiers import inside
+    from models.kernel.tables import IndicatorRating
+    from models.phases.reconcile import programme_catalogue
+    from models.phases.schedule import get_programme
     from services.resources import form_key
 
     with user_errors(), read_session(engine()) as session:
@@ -74,11 +74,11 @@ def import_forms(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Read filled forms back; every bad cell is named, and nothing is imported if any is bad."""
-    from models.assessment_form import read_form
-    from models.problems import InputError
-    from models.ratings import record_form
-    from models.reconcile import programme_catalogue
-    from models.schedule import get_programme
+    from models.assessment.form import read_form
+    from models.assessment.ratings import record_form
+    from models.kernel.problems import InputError
+    from models.phases.reconcile import programme_catalogue
+    from models.phases.schedule import get_programme
     from services.resources import actor, database, form_key
 
     with user_errors():
@@ -126,10 +126,10 @@ def verify(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Confirm or change a unit's ratings as a verifier; the unit's own ratings are kept."""
-    from models.action_items import unit_and_period
-    from models.problems import InputError, Problem
-    from models.ratings import period_ratings, verify_ratings
-    from models.schedule import get_programme
+    from models.assessment.action_items import unit_and_period
+    from models.assessment.ratings import period_ratings, verify_ratings
+    from models.kernel.problems import InputError, Problem
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
@@ -173,10 +173,10 @@ def score(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Units ranked by their 0-100 index, colours per pillar; or one unit's change between years."""
-    from models.action_items import find_unit
-    from models.assessment_summary import rated_period, summarise, unit_comparison
-    from models.problems import InputError, Problem
-    from models.schedule import get_programme
+    from models.assessment.action_items import find_unit
+    from models.assessment.summary import rated_period, summarise, unit_comparison
+    from models.kernel.problems import InputError, Problem
+    from models.phases.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
@@ -258,7 +258,7 @@ def _print_csv(summary, rows) -> None:
     import csv
     import sys
 
-    from models.cells import csv_safe
+    from models.kernel.cells import csv_safe
 
     pillars = list(summary.catalogue.pillars)
     writer = csv.writer(sys.stdout)
@@ -306,8 +306,8 @@ def report(
 ) -> None:
     """An HTML report: ranking, heat map of units x indicators, a chart per pillar, action items."""
     from flows.reports import write_assessment_report
-    from models.assessment_summary import rated_period, summarise
-    from models.schedule import get_programme
+    from models.assessment.summary import rated_period, summarise
+    from models.phases.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)

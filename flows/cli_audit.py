@@ -16,7 +16,7 @@ from flows.cli_support import (
     out,
     user_errors,
 )
-from models.database import read_session
+from models.kernel.database import read_session
 
 audit_app = typer.Typer(help="Check the audit trail and report to auditors.", no_args_is_help=True)
 
@@ -40,9 +40,9 @@ def verify(
     and, against heads kept elsewhere, a chain cut short or rewritten from some event on."""
     from sqlalchemy import func, select
 
-    from models.audit import chain_head, parse_heads, verify_chain, verify_heads
-    from models.audit_state import state_differences
-    from models.tables import AuditEvent
+    from models.audit.chain import chain_head, parse_heads, verify_chain, verify_heads
+    from models.audit.state import state_differences
+    from models.kernel.tables import AuditEvent
 
     kept, problems = parse_heads("\n".join(head), "--head")
     if heads is not None:
@@ -85,8 +85,8 @@ def report(
 ) -> None:
     """For every unit and phase: opened, due, done, how late, on what evidence, recorded by whom."""
     from flows.reports import write_report
-    from models.audit_report import audit_rows
-    from models.schedule import get_programme
+    from models.audit.report import audit_rows
+    from models.phases.schedule import get_programme
 
     day = day_or_today(as_of)
     with user_errors(), read_session(engine()) as session:

@@ -21,7 +21,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
-from models.database import read_session
+from models.kernel.database import read_session
 
 docs_app = typer.Typer(
     help="Draft official documents (Decree 30/2020 layout) and list what was generated.",
@@ -59,7 +59,7 @@ def generate(
 ) -> None:
     """Draft documents: unchanged data returns the same document; changed data a new version."""
     from adapters.word import DocumentTemplateError
-    from models.documents import resolve_types
+    from models.documents.types import resolve_types
     from tasks.document_exports import LibreOfficeMissing, libreoffice
 
     day = day_or_today(as_of)
@@ -107,7 +107,7 @@ def generate(
 
 
 def _programme_language(code: str) -> str:
-    from models.schedule import get_programme
+    from models.phases.schedule import get_programme
 
     with read_session(engine()) as session:
         return (get_programme(session, code).documents or {}).get("language", "vi")
@@ -123,8 +123,8 @@ def list_documents(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """The registry: number, date, type, version and file of each generated document."""
-    from models.document_registry import list_documents as registered
-    from models.schedule import get_programme
+    from models.documents.registry import list_documents as registered
+    from models.phases.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
@@ -172,7 +172,7 @@ def types() -> None:
     """The document types each phase drafts, their symbol and who issues them."""
     from rich.table import Table
 
-    from models.documents import load_document_types
+    from models.documents.types import load_document_types
 
     table = Table("type", "phase", "symbol", "issuer", "title")
     for t in load_document_types().values():

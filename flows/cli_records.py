@@ -18,7 +18,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
-from models.problems import InputError, Problem
+from models.kernel.problems import InputError, Problem
 
 
 def record(
@@ -45,10 +45,10 @@ def record(
     advance: bool = typer.Option(True, help="Then take the unit as far as its facts allow."),
 ) -> None:
     """Record evidence or a decision for a unit's phase, then move the unit on."""
-    from models.database import write_session
-    from models.evidence import Recording
-    from models.evidence import record as record_fact
-    from models.schedule import get_programme
+    from models.kernel.database import write_session
+    from models.phases.evidence import Recording
+    from models.phases.evidence import record as record_fact
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     day = day_or_today(as_of)
@@ -93,9 +93,9 @@ def record(
 
 def _only_kind(programme, phase: str, is_decision: bool) -> str:
     """The one kind a phase expects, when --kind is left out."""
-    from models.completion import decision_kinds, evidence_kinds, parse_requirements
-    from models.planning import PHASES
-    from models.store import programme_steps
+    from models.phases.completion import decision_kinds, evidence_kinds, parse_requirements
+    from models.phases.planning import PHASES
+    from models.programme.store import programme_steps
 
     if phase not in PHASES:
         return "other"  # record() reports the unknown phase
@@ -137,9 +137,9 @@ def reopen(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Reopen a done phase to correct a mistake: audited, its evidence voided but kept."""
-    from models.database import write_session
-    from models.evidence import reopen as reopen_phase
-    from models.schedule import get_programme
+    from models.kernel.database import write_session
+    from models.phases.evidence import reopen as reopen_phase
+    from models.phases.schedule import get_programme
     from services.resources import actor, database
 
     with user_errors(), write_session(database()) as session:
@@ -159,7 +159,7 @@ def sweep(
     ),
 ) -> None:
     """Reconcile every phase of every unit as of a date (what the daily run does)."""
-    from models.planning import PHASES
+    from models.phases.planning import PHASES
 
     day = day_or_today(as_of)
     with user_errors():

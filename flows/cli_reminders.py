@@ -20,7 +20,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
-from models.database import read_session
+from models.kernel.database import read_session
 
 calendar_app = typer.Typer(help="Phase deadlines for calendar apps.", no_args_is_help=True)
 
@@ -53,9 +53,9 @@ def _show_dry_run(code: str, day) -> None:
     from sqlmodel import Session
 
     from adapters.rendering import render_digest
-    from models.delivery import backlog
-    from models.outbox import enqueue, unsent_digests
-    from models.schedule import get_programme, unit_batches
+    from models.phases.schedule import get_programme, unit_batches
+    from models.reminders.delivery import backlog
+    from models.reminders.outbox import enqueue, unsent_digests
 
     db = engine()
     with Session(db.execution_options(rollout_write=True)) as session, session.begin():
@@ -84,7 +84,7 @@ def _show_dry_run(code: str, day) -> None:
 
 def serve(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> None:
     """Run the daily sweep in this process on its schedule (one machine; blocks)."""
-    from models.schedule import get_programme
+    from models.phases.schedule import get_programme
 
     with user_errors(), read_session(engine()) as session:
         prog = get_programme(session, programme)
@@ -107,8 +107,8 @@ def export(
 ) -> None:
     """Write an .ics file of phase deadlines, with alarms, to import into a calendar app."""
     from flows.ics import deadlines_calendar
-    from models.programme_file import phase_defaults
-    from models.status import status_rows
+    from models.phases.status import status_rows
+    from models.programme.file import phase_defaults
 
     day = day_or_today(as_of)
     with user_errors(), read_session(engine()) as session:

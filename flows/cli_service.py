@@ -50,8 +50,8 @@ def _keep_console() -> None:
 
 def deploy(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> None:
     """Register the daily sweep with the Prefect server, on the work pool its workers serve."""
-    from models.database import read_session
-    from models.schedule import get_programme
+    from models.kernel.database import read_session
+    from models.phases.schedule import get_programme
 
     settings = get_settings()
     with user_errors(), read_session(engine()) as session:

@@ -11,9 +11,9 @@ from rich.console import Console
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from config.settings import get_settings
-from models.cells import csv_row
-from models.database import SchemaMissingError, make_engine, read_session
-from models.problems import InputError, NotFoundError
+from models.kernel.cells import csv_row
+from models.kernel.database import SchemaMissingError, make_engine, read_session
+from models.kernel.problems import InputError, NotFoundError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -130,7 +130,7 @@ def exit_if_undelivered(reminders: dict) -> None:
 
 def programme_code(code: str | None) -> str:
     """The code of the named programme, or of the only one loaded."""
-    from models.schedule import get_programme
+    from models.phases.schedule import get_programme
 
     with read_session(make_engine(get_settings().engine_url)) as session:
         return get_programme(session, code).code

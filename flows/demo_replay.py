@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from models.action_items import (
+from models.assessment.action_items import (
     ItemFields,
     add_item,
     draft_items,
@@ -23,15 +23,15 @@ from models.action_items import (
     find_unit,
     unit_items,
 )
-from models.calendar import WorkingCalendar
-from models.catalogue import COLOURS
-from models.database import write_session
-from models.evidence import Recording, record, reopen
-from models.ratings import period_ratings, record_ratings, verify_ratings
-from models.reconcile import programme_catalogue
-from models.schedule import get_programme
-from models.store import programme_calendar
-from models.tables import PhaseRun, Unit
+from models.assessment.catalogue import COLOURS
+from models.assessment.ratings import period_ratings, record_ratings, verify_ratings
+from models.kernel.calendar import WorkingCalendar
+from models.kernel.database import write_session
+from models.kernel.tables import PhaseRun, Unit
+from models.phases.evidence import Recording, record, reopen
+from models.phases.reconcile import programme_catalogue
+from models.phases.schedule import get_programme
+from models.programme.store import programme_calendar
 
 CODE = "HP-2023-PILOT"
 COORDINATOR = "Chi cục TĐC Hải Phòng (minh họa)"

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from models.status import StatusRow
+from models.phases.status import StatusRow
 
 
 def deadlines_calendar(rows: list[StatusRow], names: dict[str, dict], programme: str) -> bytes:

@@ -5,8 +5,8 @@ from datetime import date
 from pathlib import Path
 
 from adapters.rendering import render_text
-from models.audit_report import AUDIT_FIELDS, AuditRow, OnTime, on_time_rates
-from models.cells import csv_row, text_cells_only
+from models.audit.report import AUDIT_FIELDS, AuditRow, OnTime, on_time_rates
+from models.kernel.cells import csv_row, text_cells_only
 
 # Vietnamese headings first, English beside them, one per AuditRow field.
 HEADINGS = {

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from models.status import StatusRow, WavePhaseRow
+from models.phases.status import StatusRow, WavePhaseRow
 
 STATUS_STYLE = {
     "not_started": "dim",

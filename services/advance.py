@@ -6,12 +6,12 @@ here directly, in the caller's process; the daily sweep does the same work per b
 
 from datetime import date, datetime
 
-from models.action_items import find_unit
-from models.database import write_session
-from models.documents import load_document_types
-from models.planning import PHASES
-from models.reconcile import reconcile_phase
-from models.schedule import get_programme
+from models.assessment.action_items import find_unit
+from models.documents.types import load_document_types
+from models.kernel.database import write_session
+from models.phases.planning import PHASES
+from models.phases.reconcile import reconcile_phase
+from models.phases.schedule import get_programme
 from services.documents import draft_unit_documents
 from services.resources import actor, database
 

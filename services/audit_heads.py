@@ -8,8 +8,8 @@ after an edit, no longer matches a head written before it.
 from datetime import date
 
 from config.settings import get_settings
-from models.audit import chain_head
-from models.database import read_session
+from models.audit.chain import chain_head
+from models.kernel.database import read_session
 from services.resources import database
 
 HEADER = "# rollout audit heads: DATE SEQ HASH, one line per sweep; keep a copy elsewhere\n"

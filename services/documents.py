@@ -9,13 +9,13 @@ from sqlmodel import Session
 from adapters.figures import UNIT_FIGURE, UNIT_FIGURE_PART, pillar_charts
 from adapters.word import find_template, load_template
 from config.settings import get_settings
-from models.catalogue import Catalogue
-from models.document_data import programme_report_data, unit_document_data
-from models.document_facts import programme_facts, programme_summary, province_of, unit_facts
-from models.document_registry import Draft, Outcome, register
-from models.documents import DocumentType, load_document_types
-from models.problems import InputError, Problem
-from models.tables import GeneratedDocument, PhaseRun, Programme
+from models.assessment.catalogue import Catalogue
+from models.documents.data import programme_report_data, unit_document_data
+from models.documents.facts import programme_facts, programme_summary, province_of, unit_facts
+from models.documents.registry import Draft, Outcome, register
+from models.documents.types import DocumentType, load_document_types
+from models.kernel.problems import InputError, Problem
+from models.kernel.tables import GeneratedDocument, PhaseRun, Programme
 from services.resources import actor
 
 

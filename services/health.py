@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 
 from config.settings import Settings
-from models.database import read_session, schema_revision
-from models.delivery import backlog
-from models.schedule import get_programme
-from models.store import programme_calendar
-from models.sweeps import last_sweep
+from models.kernel.database import read_session, schema_revision
+from models.phases.schedule import get_programme
+from models.phases.sweeps import last_sweep
+from models.programme.store import programme_calendar
+from models.reminders.delivery import backlog
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 
 from config.settings import get_settings
-from models.database import is_current, make_engine, migrate
+from models.kernel.database import is_current, make_engine, migrate
 
 
 @lru_cache(maxsize=4)

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.database import write_session
-from models.documents import load_document_types
-from models.schedule import get_programme
+from models.documents.types import load_document_types
+from models.kernel.database import write_session
+from models.phases.schedule import get_programme
 from services.documents import draft_programme_report_in, draft_unit_documents
 from services.resources import database
 

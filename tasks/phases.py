@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.action_items import find_unit
-from models.database import read_session, write_session
-from models.planning import PHASES
-from models.reconcile import reconcile_phase
-from models.schedule import get_programme
-from models.sweeps import record_sweep
+from models.assessment.action_items import find_unit
+from models.kernel.database import read_session, write_session
+from models.phases.planning import PHASES
+from models.phases.reconcile import reconcile_phase
+from models.phases.schedule import get_programme
+from models.phases.sweeps import record_sweep
 from services.advance import draft_opened_documents
 from services.audit_heads import keep_head
 from services.resources import actor, database

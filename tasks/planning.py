@@ -9,11 +9,11 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.rendering import render_text
 from config.settings import get_settings
-from models.audit import Change, append_changes
-from models.database import read_session, write_session
-from models.schedule import get_programme, plan_units, unit_batches
-from models.status import wave_phase_summary
-from models.store import programme_calendar
+from models.audit.chain import Change, append_changes
+from models.kernel.database import read_session, write_session
+from models.phases.schedule import get_programme, plan_units, unit_batches
+from models.phases.status import wave_phase_summary
+from models.programme.store import programme_calendar
 from services.resources import actor, database
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.database import write_session
-from models.programme_file import ProgrammeSpec, load_programme
-from models.store import store_programme
+from models.kernel.database import write_session
+from models.programme.file import ProgrammeSpec, load_programme
+from models.programme.store import store_programme
 from services.resources import actor, database
 
 

@@ -7,9 +7,9 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.rendering import render_digest
 from config.settings import get_settings
-from models.database import write_session
-from models.outbox import enqueue, save_messages, unsent_digests
-from models.schedule import get_programme
+from models.kernel.database import write_session
+from models.phases.schedule import get_programme
+from models.reminders.outbox import enqueue, save_messages, unsent_digests
 from services.delivery import deliver_outbox
 from services.resources import database
 

@@ -13,7 +13,7 @@ import pytest
 
 from config import CONFIG_DIR
 from config.settings import get_settings
-from models.database import make_engine, migrate
+from models.kernel.database import make_engine, migrate
 
 # The suite runs with an empty home of its own: rollout must write nothing outside ROLLOUT_HOME
 # (no Prefect profile or telemetry id, no font cache), and pytest_sessionfinish checks it.

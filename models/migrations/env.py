@@ -1,13 +1,15 @@
-"""Alembic environment: runs on the connection that models.database.migrate() hands over."""
+"""Alembic environment: runs on the connection that models.kernel.database.migrate() hands over."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+import models.kernel.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through models.database.migrate() or `rollout migrate`")
+    raise RuntimeError(
+        "run migrations through models.kernel.database.migrate() or `rollout migrate`"
+    )
 
 context.configure(
     connection=connection,

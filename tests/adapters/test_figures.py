@@ -1,7 +1,7 @@
 """The heat map and the pillar charts show each rating in its colour, the same every time."""
 
 from adapters.figures import COLOURS, heatmap, pillar_charts
-from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from tests.image_checks import colour_share
 
 CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from adapters.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate, find_template
-from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
-from models.document_data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
-from models.documents import load_document_types
-from models.planning import PHASES
-from models.programme_file import phase_defaults
+from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.documents.data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
+from models.documents.types import load_document_types
+from models.phases.planning import PHASES
+from models.programme.file import phase_defaults
 from tests.docx_checks import check_decree_30
 
 TYPES = load_document_types()

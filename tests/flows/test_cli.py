@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from config.settings import get_settings
 from flows.cli import app
-from models.audit import verify_chain
-from models.database import make_engine
-from models.tables import AuditEvent, PhaseRun, Unit
+from models.audit.chain import verify_chain
+from models.kernel.database import make_engine
+from models.kernel.tables import AuditEvent, PhaseRun, Unit
 
 runner = CliRunner()
 ROLLOUT = Path(sys.executable).with_name("rollout")
@@ -183,7 +183,7 @@ def test_an_unexpected_failure_is_one_line_with_the_details_kept(loaded, monkeyp
     def broken(*_args, **_kw):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("models.status.status_rows", broken)
+    monkeypatch.setattr("models.phases.status.status_rows", broken)
     monkeypatch.setattr(sys, "argv", ["rollout", "status"])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.database import make_engine
-from models.tables import AuditEvent, Evidence
+from models.kernel.database import make_engine
+from models.kernel.tables import AuditEvent, Evidence
 from tests.flows.test_cli import rollout
 
 HAIAN_SURVEY = ("record", "HP-HAIAN", "survey")
@@ -212,7 +212,7 @@ def test_recording_and_advancing_a_unit_never_starts_prefect(swept):
 
 
 def test_kept_heads_catch_a_chain_cut_short_or_rewritten_from_an_event_on(swept):
-    from models.audit import event_hash
+    from models.audit.chain import event_hash
 
     heads = get_settings().home / "audit" / "heads.txt"
     assert heads.read_text(encoding="utf-8").count("\n") == 2  # its header, the sweep's head

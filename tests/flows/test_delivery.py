@@ -22,8 +22,8 @@ from sqlmodel import Session
 
 from bench.generate import generate
 from config.settings import get_settings
-from models.database import make_engine
-from models.tables import OutboxMessage
+from models.kernel.database import make_engine
+from models.kernel.tables import OutboxMessage
 from tests.conftest import SmtpServer, running_smtp, smtp_settings
 from tests.flows.test_cli import rollout
 

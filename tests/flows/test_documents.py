@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.database import make_engine
-from models.tables import AuditEvent, DocumentCounter, GeneratedDocument
+from models.kernel.database import make_engine
+from models.kernel.tables import AuditEvent, DocumentCounter, GeneratedDocument
 from tests.adapters.test_word import edited
 from tests.concurrent_writers import draft_reports_concurrently
 from tests.docx_checks import check_decree_30

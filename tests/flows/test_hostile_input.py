@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.assessment_form import read_form, write_form
-from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
-from models.database import make_engine
-from models.problems import InputError
-from models.tables import Unit
+from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.assessment.form import read_form, write_form
+from models.kernel.database import make_engine
+from models.kernel.problems import InputError
+from models.kernel.tables import Unit
 from tests.flows.test_cli import rollout
 from tests.models.test_store import load_and_plan
 
@@ -159,7 +159,7 @@ def test_a_formula_or_a_text_file_is_not_a_filled_form(tmp_path):
 
 
 def test_a_form_relabelled_to_another_unit_is_refused(tmp_path):
-    from models.assessment_form import META_SHEET, SHEET
+    from models.assessment.form import META_SHEET, SHEET
 
     catalogue = load_catalogue(DEFAULT_CATALOGUE)
     key = b"k" * 32
@@ -184,10 +184,10 @@ def test_a_form_relabelled_to_another_unit_is_refused(tmp_path):
 def test_an_evidence_file_over_the_limit_is_refused_before_it_is_copied(engine, programme_dir):
     from datetime import UTC, date, datetime
 
-    from models.database import write_session
-    from models.evidence import Recording, record
-    from models.reconcile import reconcile_phase
-    from models.schedule import get_programme
+    from models.kernel.database import write_session
+    from models.phases.evidence import Recording, record
+    from models.phases.reconcile import reconcile_phase
+    from models.phases.schedule import get_programme
 
     load_and_plan(engine, programme_dir[0])
     with write_session(engine) as session:

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.database import make_engine
-from models.tables import PhaseRun
+from models.kernel.database import make_engine
+from models.kernel.tables import PhaseRun
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

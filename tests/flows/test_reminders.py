@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.database import make_engine
-from models.tables import OutboxMessage
+from models.kernel.database import make_engine
+from models.kernel.tables import OutboxMessage
 from tests.flows.test_cli import rollout
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -21,7 +21,7 @@ import yaml
 
 from bench.generate import generate
 from flows.prefect_setup import wait_for_server
-from models.calendar import WorkingCalendar
+from models.kernel.calendar import WorkingCalendar
 from tests.conftest import PG_SERVER, fresh_pg_database
 
 pytestmark = pytest.mark.server

@@ -6,15 +6,29 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.action_items import ItemFields, add_item, draft_items, edit_item, progress, unit_items
-from models.assessment_summary import summarise, unit_comparison
-from models.database import write_session
-from models.outbox import enqueue, unsent_digests
-from models.problems import InputError
-from models.ratings import period_ratings, record_ratings, verify_ratings
-from models.schedule import get_programme
-from models.store import programme_calendar
-from models.tables import ActionItem, AuditEvent, IndicatorRating, PhaseRun, ReminderItem, Unit
+from models.assessment.action_items import (
+    ItemFields,
+    add_item,
+    draft_items,
+    edit_item,
+    progress,
+    unit_items,
+)
+from models.assessment.ratings import period_ratings, record_ratings, verify_ratings
+from models.assessment.summary import summarise, unit_comparison
+from models.kernel.database import write_session
+from models.kernel.problems import InputError
+from models.kernel.tables import (
+    ActionItem,
+    AuditEvent,
+    IndicatorRating,
+    PhaseRun,
+    ReminderItem,
+    Unit,
+)
+from models.phases.schedule import get_programme
+from models.programme.store import programme_calendar
+from models.reminders.outbox import enqueue, unsent_digests
 from tests.conftest import with_assessment
 from tests.models.test_reconcile import CODES, run_of, sweep
 from tests.models.test_store import load_and_plan

@@ -7,12 +7,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.assessment_form import FIRST_ROW, SHEET, read_form, write_form
-from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
-from models.problems import InputError
-from models.ratings import record_form
-from models.schedule import get_programme
-from models.tables import IndicatorRating
+from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.assessment.form import FIRST_ROW, SHEET, read_form, write_form
+from models.assessment.ratings import record_form
+from models.kernel.problems import InputError
+from models.kernel.tables import IndicatorRating
+from models.phases.schedule import get_programme
 from tests.models.test_store import load_and_plan
 
 CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models.calendar import WorkingCalendar, format_date_vi, weekday_vi
+from models.kernel.calendar import WorkingCalendar, format_date_vi, weekday_vi
 
 # shared/reference/vietnam-admin.md: civil-servant Tết breaks, as announced.
 TET_BREAKS = {

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from models.completion import (
+from models.phases.completion import (
     Fact,
     Requirement,
     completion_date,

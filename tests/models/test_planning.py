@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from models.calendar import WorkingCalendar
-from models.planning import (
+from models.kernel.calendar import WorkingCalendar
+from models.phases.planning import (
     PHASES,
     Actual,
     PhaseStep,

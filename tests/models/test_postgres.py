@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.audit import verify_chain
-from models.database import make_engine, migrate
-from models.status import status_rows
-from models.tables import PhaseRun
+from models.audit.chain import verify_chain
+from models.kernel.database import make_engine, migrate
+from models.kernel.tables import PhaseRun
+from models.phases.status import status_rows
 from tests.conftest import PG_SERVER as SERVER
 from tests.conftest import fresh_pg_database
 from tests.models.test_store import load_and_plan
@@ -44,10 +44,10 @@ def test_init_plan_and_status_on_postgresql(pg_url, programme_dir):
 def test_phases_and_the_reminder_outbox_on_postgresql(pg_url, programme_dir):
     from datetime import UTC, datetime
 
-    from models.database import write_session
-    from models.outbox import enqueue, save_messages, unsent_digests
-    from models.schedule import get_programme, unit_batches
-    from models.tables import OutboxMessage, ReminderItem
+    from models.kernel.database import write_session
+    from models.kernel.tables import OutboxMessage, ReminderItem
+    from models.phases.schedule import get_programme, unit_batches
+    from models.reminders.outbox import enqueue, save_messages, unsent_digests
     from tests.models.test_reconcile import sweep
 
     engine = make_engine(pg_url)
@@ -80,10 +80,10 @@ def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
 ):
     from datetime import UTC, datetime
 
-    from models.database import write_session
-    from models.documents import types_of_phase
-    from models.schedule import get_programme
-    from models.tables import GeneratedDocument, Unit
+    from models.documents.types import types_of_phase
+    from models.kernel.database import write_session
+    from models.kernel.tables import GeneratedDocument, Unit
+    from models.phases.schedule import get_programme
     from services.documents import draft_unit_documents
     from tests.concurrent_writers import draft_reports_concurrently
 
@@ -124,10 +124,10 @@ def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
 def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, programme_dir):
     from datetime import UTC, datetime
 
-    from models.database import write_session
-    from models.outbox import enqueue
-    from models.schedule import get_programme
-    from models.tables import ReminderItem, Unit
+    from models.kernel.database import write_session
+    from models.kernel.tables import ReminderItem, Unit
+    from models.phases.schedule import get_programme
+    from models.reminders.outbox import enqueue
     from tests.conftest import with_assessment
     from tests.models.test_action_programme import (
         UNIT,

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from models.problems import InputError
-from models.programme_file import load_programme
-from models.roster import load_roster
+from models.kernel.problems import InputError
+from models.programme.file import load_programme
+from models.programme.roster import load_roster
 from tests.conftest import EXAMPLE, write
 
 ROSTER = """\

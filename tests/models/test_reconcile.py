@@ -6,15 +6,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.audit import verify_chain
-from models.database import write_session
-from models.evidence import Recording, record, reopen
-from models.planning import PHASES
-from models.problems import InputError
-from models.ratings import record_ratings
-from models.reconcile import reconcile_phase
-from models.schedule import get_programme
-from models.tables import AuditEvent, Evidence, PhaseRun, Unit
+from models.assessment.ratings import record_ratings
+from models.audit.chain import verify_chain
+from models.kernel.database import write_session
+from models.kernel.problems import InputError
+from models.kernel.tables import AuditEvent, Evidence, PhaseRun, Unit
+from models.phases.evidence import Recording, record, reopen
+from models.phases.planning import PHASES
+from models.phases.reconcile import reconcile_phase
+from models.phases.schedule import get_programme
 from tests.conftest import with_assessment
 from tests.models.test_store import load_and_plan
 
@@ -112,7 +112,7 @@ def test_overdue_then_a_late_close_moves_the_later_phases(pilot, tmp_path):
 def test_a_failure_mid_batch_leaves_every_run_as_it_was_and_a_rerun_finishes(pilot, monkeypatch):
     sweep(pilot, date(2023, 3, 6))
     before = events(pilot)
-    import models.reconcile as reconcile
+    import models.phases.reconcile as reconcile
 
     real, calls = reconcile.completion_date, []
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from models.calendar import WorkingCalendar
-from models.reminders import Occurrence, ReminderPolicy, current, occurrences
+from models.kernel.calendar import WorkingCalendar
+from models.reminders.rules import Occurrence, ReminderPolicy, current, occurrences
 
 POLICY = ReminderPolicy(before_due=(10, 3, 1), on_due=True, overdue_every=3, escalate_after=5)
 

@@ -2,8 +2,8 @@
 
 import random
 
-from models.catalogue import DEFAULT_CATALOGUE, load_catalogue
-from models.scoring import Weights, compare, index, pillar_scores, ranking
+from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
+from models.assessment.scoring import Weights, compare, index, pillar_scores, ranking
 
 CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)
 COLOURS = ("red", "yellow", "green")

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from models.audit import verify_chain
-from models.database import make_engine, migrate, write_session
-from models.programme_file import load_programme
-from models.schedule import get_programme, plan_units, unit_batches
-from models.status import status_rows
-from models.store import store_programme
-from models.tables import AuditEvent, PhaseRun, Unit
+from models.audit.chain import verify_chain
+from models.kernel.database import make_engine, migrate, write_session
+from models.kernel.tables import AuditEvent, PhaseRun, Unit
+from models.phases.schedule import get_programme, plan_units, unit_batches
+from models.phases.status import status_rows
+from models.programme.file import load_programme
+from models.programme.store import store_programme
 
 NOW = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -159,7 +159,7 @@ def test_two_processes_at_once_neither_corrupt_nor_lock_out(home, programme_dir)
 def test_the_schema_head_constant_is_alembics_head(engine):
     from alembic.script import ScriptDirectory
 
-    from models.database import MIGRATIONS_DIR, SCHEMA_HEAD, is_current, schema_revision
+    from models.kernel.database import MIGRATIONS_DIR, SCHEMA_HEAD, is_current, schema_revision
 
     assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
     assert schema_revision(engine) == (SCHEMA_HEAD, SCHEMA_HEAD) and is_current(engine)

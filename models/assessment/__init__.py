@@ -1,0 +1,1 @@
+"""Self-assessment: the indicator catalogue, forms, ratings, scores and action programmes."""

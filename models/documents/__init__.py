@@ -1,0 +1,1 @@
+"""Official documents: their types, the data they are drafted from, and the registry."""

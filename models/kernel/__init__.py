@@ -1,0 +1,1 @@
+"""The shared kernel: tables, databases, the calendar, problems, lookups and the vocabulary."""

@@ -1,0 +1,100 @@
+"""Engines and sessions for SQLite (default) and PostgreSQL, and schema migrations."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+_WRITE = "rollout_write"
+# Serialises writers on PostgreSQL as BEGIN IMMEDIATE does on SQLite: one audit chain, no forks.
+_PG_WRITE_LOCK = 18091
+# The newest migration (models/migrations/versions/); a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0007"
+
+
+class SchemaMissingError(Exception):
+    """The database has no rollout tables yet."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout, and BEGIN IMMEDIATE for writers."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        write = connection.get_execution_options().get(_WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One transaction that writes, committed whole or rolled back whole; writers queue."""
+    bound = engine.execution_options(**{_WRITE: True})
+    with Session(bound, expire_on_commit=False) as session, session.begin():
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+        yield session
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; fails with SchemaMissingError on an empty database."""
+    if not inspect(engine).has_table("programme"):
+        raise SchemaMissingError(str(engine.url))
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent; concurrent callers queue)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.execution_options(**{_WRITE: True}).begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database is at SCHEMA_HEAD, read without loading Alembic."""
+    if not inspect(engine).has_table("alembic_version"):
+        return False
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            SCHEMA_HEAD
+        )
+
+
+def schema_revision(engine: Engine) -> tuple[str | None, str]:
+    """The database's migration revision and the newest one this version of rollout ships."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head

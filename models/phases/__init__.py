@@ -1,0 +1,1 @@
+"""The five phases: planning, completion criteria, recorded facts, reconciliation and status."""

@@ -1,0 +1,139 @@
+"""Reconciling a phase for a batch of units: open, close, mark overdue; each change audited."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.assessment.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
+from models.audit.chain import Change, append_changes
+from models.kernel.tables import Evidence, IndicatorRating, PhaseRun, Programme, Unit, Wave
+from models.phases.completion import Fact, completion_date, parse_requirements
+from models.phases.planning import PHASES
+from models.phases.schedule import move_runs, unit_forecast
+from models.programme.store import programme_calendar, programme_steps
+
+
+def programme_catalogue(programme: Programme) -> Catalogue:
+    """The catalogue stored with a programme (the shipped one for programmes loaded before it)."""
+    if programme.catalogue:
+        return Catalogue.from_data(programme.catalogue)
+    return load_catalogue(DEFAULT_CATALOGUE)
+
+
+def reconcile_phase(
+    session: Session,
+    programme: Programme,
+    phase: str,
+    unit_ids: list[int],
+    as_of: date,
+    actor: str,
+    now: datetime,
+) -> dict[str, int]:
+    """Bring one phase of a batch of units up to date with the facts recorded up to `as_of`."""
+    cal = programme_calendar(session, programme.id)
+    steps = programme_steps(programme)
+    index = PHASES.index(phase)
+    requirements = parse_requirements(list(steps[index].completion))
+    codes = set(programme_catalogue(programme).codes)
+    starts = dict(
+        session.execute(select(Wave.id, Wave.start).where(Wave.programme_id == programme.id)).all()
+    )
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    runs: dict[int, dict[str, PhaseRun]] = defaultdict(dict)
+    for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(unit_ids))):
+        runs[run.unit_id][run.phase] = run
+    facts = _facts(session, [r[phase].id for r in runs.values() if phase in r], as_of)
+    verified = (programme.assessment or {}).get("require_verification", False)
+    ratings = (
+        _ratings(session, unit_ids, as_of, codes, verified) if phase == "self_assessment" else {}
+    )
+
+    counts = {"opened": 0, "closed": 0, "overdue": 0, "unchanged": 0}
+    changes: list[Change] = []
+    for unit_id in sorted(runs):
+        unit, have = units[unit_id], runs[unit_id]
+        run = have.get(phase)
+        if run is None or unit.wave_id is None or not unit.in_roster:
+            continue
+        subject = f"{programme.code}/{unit.code}/{phase}"
+        before = len(changes)
+        previous = have.get(PHASES[index - 1]) if index else None
+        if run.status == "planned" and as_of >= run.forecast_start and _done_by(previous, as_of):
+            run.status, run.actual_start = "open", run.forecast_start
+            changes.append(Change("phase.opened", subject, _window(run), programme.code))
+            counts["opened"] += 1
+        if run.status in ("open", "overdue"):
+            own = facts.get(run.id, []) + ratings.get((unit_id, run.actual_start.year), [])
+            done = completion_date(requirements, own, unit.officials, len(codes))
+            if done is not None:
+                run.status, run.actual_done = "done", max(done, run.actual_start)
+                late = max(
+                    0,
+                    cal.working_days_between(
+                        _due_in_force(run, steps, index, cal), run.actual_done
+                    ),
+                )
+                payload = _window(run) | {"done": run.actual_done, "late_days": late}
+                changes.append(Change("phase.closed", subject, payload, programme.code))
+                counts["closed"] += 1
+                windows = unit_forecast(have, starts[unit.wave_id], steps, cal)
+                if moved := move_runs(have, windows, False, cal):
+                    subject_unit = f"{programme.code}/{unit.code}"
+                    changes.append(Change("plan.forecast", subject_unit, moved, programme.code))
+            elif run.status == "open" and as_of > run.forecast_due:
+                run.status = "overdue"
+                late = cal.working_days_between(run.forecast_due, as_of)
+                payload = _window(run) | {"as_of": as_of, "late_days": late}
+                changes.append(Change("phase.overdue", subject, payload, programme.code))
+                counts["overdue"] += 1
+        if len(changes) == before:
+            counts["unchanged"] += 1
+    append_changes(session, changes, actor, now)
+    return counts
+
+
+def _done_by(run: PhaseRun | None, as_of: date) -> bool:
+    return run is None or (run.actual_done is not None and run.actual_done <= as_of)
+
+
+def _due_in_force(run: PhaseRun, steps, index: int, cal) -> date:
+    """The due date the phase had once it opened (its window from the day it opened)."""
+    return cal.shift(run.actual_start, steps[index].duration_days - 1)
+
+
+def _window(run: PhaseRun) -> dict:
+    return {"start": run.actual_start or run.forecast_start, "due": run.forecast_due}
+
+
+def _facts(session: Session, run_ids: list[int], as_of: date) -> dict[int, list[Fact]]:
+    found: dict[int, list[Fact]] = defaultdict(list)
+    query = select(Evidence).where(
+        Evidence.phase_run_id.in_(run_ids), Evidence.dated <= as_of, Evidence.void.is_(False)
+    )
+    for e in session.scalars(query):
+        found[e.phase_run_id].append(Fact(e.dated, e.type, e.kind, e.quantity))
+    return found
+
+
+def _ratings(
+    session: Session, unit_ids: list[int], as_of: date, codes: set[str], verified: bool
+) -> dict[tuple[int, int], list[Fact]]:
+    """Ratings per (unit, period) of indicators in the catalogue, rated (or verified) by `as_of`.
+
+    Where the programme requires verification, a rating counts from the day it was verified.
+    """
+    found: dict[tuple[int, int], list[Fact]] = defaultdict(list)
+    query = select(IndicatorRating).where(
+        IndicatorRating.unit_id.in_(unit_ids), IndicatorRating.rated_on <= as_of
+    )
+    for r in session.scalars(query):
+        on = r.rated_on
+        if verified:
+            if r.verified_on is None or r.verified_on > as_of:
+                continue
+            on = max(r.verified_on, r.rated_on)
+        if r.indicator in codes:
+            found[(r.unit_id, r.period)].append(Fact(on, "rating", r.indicator))
+    return found

@@ -1,0 +1,40 @@
+"""The record of daily sweeps: what `rollout health` reads to tell a sweep is overdue."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.kernel.tables import SweepRecord
+
+
+def record_sweep(
+    session: Session,
+    programme_id: int,
+    as_of: date,
+    started_at: datetime,
+    finished_at: datetime,
+    counts: dict,
+    undelivered: int,
+) -> None:
+    """Keep one finished sweep."""
+    session.add(
+        SweepRecord(
+            programme_id=programme_id,
+            as_of=as_of,
+            started_at=started_at,
+            finished_at=finished_at,
+            counts=counts,
+            undelivered=undelivered,
+        )
+    )
+
+
+def last_sweep(session: Session, programme_id: int) -> SweepRecord | None:
+    """The most recently finished sweep of a programme."""
+    return session.scalars(
+        select(SweepRecord)
+        .where(SweepRecord.programme_id == programme_id)
+        .order_by(SweepRecord.finished_at.desc())
+        .limit(1)
+    ).first()

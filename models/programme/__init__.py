@@ -1,0 +1,1 @@
+"""Programmes: the programme file, its roster, its validated settings, and storing them."""

@@ -1,0 +1,163 @@
+"""Claiming outbox messages for delivery: one sender per message, under a lease.
+
+A sender claims a group of messages (pending -> sending, with its name and a lease) inside the
+write lock, sends them one by one and marks each sent as soon as the channel accepted it. Two
+senders never hold the same message; a sender that dies leaves its claims to expire, and the
+next delivery takes them again. So a message is sent twice only when a sender died between the
+channel's acceptance and the mark: at most the one message it had in flight.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
+from sqlmodel import Session
+
+from models.kernel.tables import OutboxMessage
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a sender needs of one claimed message (detached from any session)."""
+
+    id: int
+    key: str
+    recipient: str
+    day: object
+    subject: str
+    body_text: str
+    body_html: str
+    created_at: datetime
+
+
+def claim(
+    session: Session,
+    programme_id: int,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    after_id: int,
+    limit: int,
+) -> list[Outgoing]:
+    """Claim up to `limit` messages with ids above `after_id`: pending, or claimed by a
+    sender whose lease has ended. Call inside a write session (writers are serialised)."""
+    claimable = or_(
+        OutboxMessage.status == PENDING,
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    )
+    rows = session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.programme_id == programme_id, OutboxMessage.id > after_id, claimable)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).scalars()
+    taken = [
+        Outgoing(m.id, m.key, m.recipient, m.day, m.subject, m.body_text, m.body_html, m.created_at)
+        for m in rows
+    ]
+    if taken:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([m.id for m in taken]))
+            .values(status=SENDING, claimed_by=owner, claimed_until=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+    return taken
+
+
+_TABLE = OutboxMessage.__table__
+# One statement, compiled once and cached: marking runs once per message sent.
+_MARK_SENT = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("message"),
+        _TABLE.c.claimed_by == bindparam("owner"),
+        _TABLE.c.status == SENDING,
+    )
+    .values(
+        status=SENT,
+        sent_at=bindparam("now"),
+        channel=bindparam("channel"),
+        channel_message_id=bindparam("channel_id"),
+        attempts=_TABLE.c.attempts + 1,
+        last_error=None,
+        claimed_until=None,
+    )
+)
+
+
+def mark_sent(
+    connection: Connection,
+    message_id: int,
+    owner: str,
+    channel: str,
+    channel_id: str,
+    now: datetime,
+) -> bool:
+    """Record that the channel accepted a message this sender claimed; False if not its claim.
+
+    A single-row update outside the audit chain: it needs no programme-wide write lock."""
+    result = connection.execute(
+        _MARK_SENT,
+        {
+            "message": message_id,
+            "owner": owner,
+            "now": now,
+            "channel": channel,
+            "channel_id": channel_id,
+        },
+    )
+    return result.rowcount == 1
+
+
+def release(session: Session, message_ids: list[int], owner: str, error: str | None) -> None:
+    """Give claimed messages back (pending again); with an error, count a failed attempt."""
+    if not message_ids:
+        return
+    values: dict = {"status": PENDING, "claimed_by": None, "claimed_until": None}
+    if error is not None:
+        values |= {"attempts": OutboxMessage.attempts + 1, "last_error": error[:500]}
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(message_ids),
+            OutboxMessage.claimed_by == owner,
+            OutboxMessage.status == SENDING,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Messages of a programme not yet sent: how many, the oldest, and the last error."""
+
+    waiting: int
+    oldest: datetime | None
+    last_error: str | None
+
+
+def backlog(session: Session, programme_id: int) -> Backlog:
+    """What waits in a programme's outbox (pending or being sent)."""
+    unsent = OutboxMessage.status.in_((PENDING, SENDING))  # the status index serves it
+    waiting, oldest = session.execute(
+        select(func.count(), func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.programme_id == programme_id, unsent
+        )
+    ).one()
+    error = session.scalar(
+        select(OutboxMessage.last_error)
+        .where(
+            OutboxMessage.programme_id == programme_id,
+            unsent,
+            OutboxMessage.last_error.is_not(None),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if oldest is not None and oldest.tzinfo is None:  # SQLite keeps UTC without an offset
+        oldest = oldest.replace(tzinfo=UTC)
+    return Backlog(waiting, oldest, error)

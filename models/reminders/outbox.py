@@ -1,0 +1,278 @@
+"""The reminder outbox: items under unique keys, digests per recipient and day, delivery state."""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlmodel import Session
+
+from models.assessment.action_items import ACTIVE
+from models.kernel.calendar import WorkingCalendar, format_date_vi, weekday_vi
+from models.kernel.tables import ActionItem, OutboxMessage, PhaseRun, Programme, ReminderItem, Unit
+from models.phases.completion import parse_requirements
+from models.programme.file import phase_defaults
+from models.programme.store import programme_calendar, programme_steps
+from models.reminders.rules import ReminderPolicy, current, default_policy
+
+NO_ADDRESS = "Đơn vị chưa có địa chỉ e-mail; nhắc việc được chuyển tới cơ quan điều phối."
+
+
+def programme_policy(programme: Programme) -> ReminderPolicy:
+    """The reminder policy stored with a programme (the shipped one for older programmes)."""
+    return ReminderPolicy.from_data(programme.reminders or default_policy())
+
+
+def enqueue(
+    session: Session, programme: Programme, unit_ids: list[int], as_of: date, now: datetime
+) -> dict[str, int]:
+    """Write the reminders due by `as_of` for a batch of units; a key already there is skipped."""
+    cal = programme_calendar(session, programme.id)
+    policy = programme_policy(programme)
+    coordinator = programme.coordinator["email"]
+    runs = session.execute(
+        select(
+            PhaseRun.id, PhaseRun.actual_start, PhaseRun.forecast_due, Unit.email, Unit.parent_code
+        )
+        .join(Unit, Unit.id == PhaseRun.unit_id)
+        .where(PhaseRun.unit_id.in_(unit_ids), PhaseRun.status.in_(("open", "overdue")))
+    ).all()
+    parents = dict(
+        session.execute(
+            select(Unit.code, Unit.email).where(
+                Unit.programme_id == programme.id,
+                Unit.code.in_({r.parent_code for r in runs if r.parent_code}),
+            )
+        ).all()
+    )
+    items = session.execute(
+        select(
+            PhaseRun.id,
+            PhaseRun.actual_start,
+            ActionItem.due.label("forecast_due"),
+            Unit.email,
+            Unit.parent_code,
+            ActionItem.id.label("item_id"),
+        )
+        .join(PhaseRun, PhaseRun.unit_id == ActionItem.unit_id)
+        .join(Unit, Unit.id == ActionItem.unit_id)
+        .where(
+            ActionItem.unit_id.in_(unit_ids),
+            ActionItem.status.in_(ACTIVE),
+            PhaseRun.phase == "action_plan",
+            PhaseRun.actual_start.is_not(None),
+        )
+    ).all()
+    # A unit's late items are escalated once, by its most overdue item (the newest escalation),
+    # not once per item: 87,000 items would otherwise flood the parent and the coordinator.
+    latest: dict[int, tuple] = {}
+    for item in items:
+        for occurrence in current(policy, item.actual_start, item.forecast_due, as_of, cal):
+            if occurrence.escalation and (item.id not in latest or occurrence > latest[item.id][1]):
+                latest[item.id] = (item, occurrence)
+    wanted: dict[str, dict] = {}
+    for run in [*runs, *items]:
+        item_id = getattr(run, "item_id", None)
+        for occurrence in current(policy, run.actual_start, run.forecast_due, as_of, cal):
+            if item_id and occurrence.escalation and latest[run.id][0] is not run:
+                continue
+            if occurrence.escalation:
+                parent_email = parents.get(run.parent_code or "")
+                targets = [(parent_email, "parent", None)] if parent_email else []
+                targets.append((coordinator, "coordinator", None))
+            elif run.email:
+                targets = [(run.email, "unit", None)]
+            else:
+                targets = [(coordinator, "coordinator", NO_ADDRESS)]
+            for recipient, role, note in targets:
+                subject = f"item{item_id}" if item_id else run.id
+                key = f"{subject}:{occurrence.rule}:{occurrence.day}:{role}"
+                wanted[key] = {
+                    "key": key,
+                    "programme_id": programme.id,
+                    "phase_run_id": run.id,
+                    "action_item_id": item_id,
+                    "rule": occurrence.rule,
+                    "day": occurrence.day,
+                    "recipient": recipient,
+                    "role": role,
+                    "note": note,
+                    "created_at": now,
+                }
+    have = set()
+    keys = list(wanted)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        have |= set(session.scalars(select(ReminderItem.key).where(ReminderItem.key.in_(chunk))))
+    new = [row for key, row in wanted.items() if key not in have]
+    if new:
+        session.execute(insert(ReminderItem), new)
+    return {"due": len(wanted), "new": len(new)}
+
+
+def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[str, dict]:
+    """Per recipient, the data of one digest of every item not yet in a message."""
+    cal = programme_calendar(session, programme.id)
+    _, _, names = phase_defaults()
+    verified = ("", "")
+    if (programme.assessment or {}).get("require_verification"):
+        verified = (" và được thẩm định", ", each verified")
+    expected = {
+        s.phase: (
+            [
+                r.describe_vi() + verified[0] * (r.kind == "indicators_rated")
+                for r in parse_requirements(list(s.completion))
+            ],
+            [
+                r.describe() + verified[1] * (r.kind == "indicators_rated")
+                for r in parse_requirements(list(s.completion))
+            ],
+        )
+        for s in programme_steps(programme)
+    }
+    query = (
+        select(ReminderItem, PhaseRun, Unit, ActionItem)
+        .join(PhaseRun, PhaseRun.id == ReminderItem.phase_run_id)
+        .join(Unit, Unit.id == PhaseRun.unit_id)
+        .outerjoin(ActionItem, ActionItem.id == ReminderItem.action_item_id)
+        .where(
+            ReminderItem.programme_id == programme.id,
+            ReminderItem.message_id.is_(None),
+            ReminderItem.day <= as_of,
+        )
+        .order_by(ReminderItem.recipient, Unit.code, PhaseRun.seq)
+    )
+    digests: dict[str, dict] = {}
+    for item, run, unit, action in session.execute(query):
+        digest = digests.setdefault(item.recipient, _digest(programme, item, as_of, cal))
+        entry = _entry(item, run, unit, expected[run.phase], names[run.phase], as_of, cal)
+        if action is not None:
+            entry |= _action_entry(action, names[run.phase], as_of, cal)
+        digest["item_ids"].append(item.id)
+        (digest["escalations"] if item.rule.startswith("escalation") else digest["items"]).append(
+            entry
+        )
+    for digest in digests.values():
+        digest["escalations"] = _dedupe(digest["escalations"])
+    return digests
+
+
+def _digest(programme: Programme, item: ReminderItem, as_of: date, cal: WorkingCalendar) -> dict:
+    return {
+        "recipient": item.recipient,
+        "role": item.role,
+        "language": programme_policy(programme).language,
+        "day": as_of,
+        "day_text": f"{weekday_vi(as_of)}, {format_date_vi(as_of)}",
+        "programme": {
+            "code": programme.code,
+            "title": programme.title,
+            "legal_basis": programme.legal_basis,
+        },
+        # Every field the templates may show, empty when the programme file leaves it out.
+        "coordinator": dict.fromkeys(("office", "contact", "phone"), None) | programme.coordinator,
+        "items": [],
+        "escalations": [],
+        "item_ids": [],
+    }
+
+
+def _entry(item, run, unit, expected, name, as_of: date, cal: WorkingCalendar) -> dict:
+    due = run.forecast_due
+    left = cal.working_days_between(as_of, due)
+    return {
+        "unit": unit.code,
+        "unit_name": unit.name,
+        "phase": run.phase,
+        "phase_vi": name["vi"],
+        "phase_en": name["en"],
+        "expected_vi": expected[0],
+        "expected_en": expected[1],
+        "due": due,
+        "due_text": f"{weekday_vi(due)}, {format_date_vi(due)}",
+        "days_left": max(left, 0),
+        "days_late": max(-left, 0),
+        "rule": item.rule,
+        "note": item.note,
+    }
+
+
+def _action_entry(action: ActionItem, name: dict, as_of: date, cal: WorkingCalendar) -> dict:
+    """What a reminder of an action item says instead of the phase's criteria."""
+    left = cal.working_days_between(as_of, action.due)
+    target_vi = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}[action.target]
+    about = f"chỉ số {action.indicator}: " if action.indicator else ""
+    return {
+        "item": action.id,
+        "phase_vi": f"{name['vi']} - nhiệm vụ số {action.id}",
+        "phase_en": f"{name['en']} - action item {action.id}",
+        "expected_vi": [f"{about}{action.task} (phụ trách: {action.owner}; mục tiêu: {target_vi})"],
+        "expected_en": [f"{about}{action.task} (owner: {action.owner}; target: {action.target})"],
+        "due": action.due,
+        "due_text": f"{weekday_vi(action.due)}, {format_date_vi(action.due)}",
+        "days_left": max(left, 0),
+        "days_late": max(-left, 0),
+    }
+
+
+def _dedupe(entries: list[dict]) -> list[dict]:
+    seen, kept = set(), []
+    for e in sorted(entries, key=lambda e: (-e["days_late"], e["unit"])):
+        key = (e["unit"], e["phase"], e.get("item"))
+        if key not in seen:
+            seen.add(key)
+            kept.append(e)
+    return kept
+
+
+def save_messages(
+    session: Session,
+    programme: Programme,
+    day: date,
+    rendered: list[tuple[dict, str, str, str]],
+    now: datetime,
+) -> int:
+    """Store rendered digests (digest, subject, text, html) and tie their items to them.
+
+    Keys are unique per recipient and day; a second digest the same day gets the next number.
+    """
+    if not rendered:
+        return 0
+    earlier: dict[str, int] = defaultdict(int)
+    for (recipient,) in session.execute(
+        select(OutboxMessage.recipient).where(
+            OutboxMessage.programme_id == programme.id, OutboxMessage.day == day
+        )
+    ):
+        earlier[recipient] += 1
+    rows = [
+        {
+            "key": f"{programme.code}:{d['recipient']}:{day}:{earlier[d['recipient']] + 1}",
+            "programme_id": programme.id,
+            "recipient": d["recipient"],
+            "day": day,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "created_at": now,
+            "status": "pending",
+            "attempts": 0,
+        }
+        for d, subject, text, html in rendered
+    ]
+    ids = dict(
+        session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.key, OutboxMessage.id), rows
+        ).all()
+    )
+    links = [
+        {"item": item, "message": ids[row["key"]]}
+        for row, (d, *_) in zip(rows, rendered, strict=True)
+        for item in d["item_ids"]
+    ]
+    session.connection().execute(
+        update(ReminderItem.__table__)
+        .where(ReminderItem.__table__.c.id == bindparam("item"))
+        .values(message_id=bindparam("message")),
+        links,
+    )
+    return len(rows)
