@@ -67,7 +67,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     score = time.perf_counter() - t
     n = len(forms)
 
-    from flows.reports import write_assessment_report
+    from adapters.reports import write_assessment_report
     from models.assessment.action_items import draft_items
     from models.assessment.summary import summarise
 

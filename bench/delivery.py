@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from pathlib import Path
 
-from flows.prefect_setup import wait_for_server
+from adapters.prefect_runtime import wait_for_server
 
 ROLLOUT = Path(sys.executable).with_name("rollout")
 RECORD = ("--kind", "survey_answers", "--as-of", "2026-03-02")

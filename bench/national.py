@@ -20,12 +20,12 @@ def main() -> None:
     """Generate the programme, warm Prefect up, then time each step and print the figures."""
     scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-"))
     os.environ["ROLLOUT_HOME"] = str(scratch / "var")
+    from adapters.prefect_runtime import configure_prefect, flow_settings
     from bench.assessments import import_forms
     from bench.documents import survey_documents
     from bench.generate import generate
     from bench.reminders import busy_reminders
     from config.settings import get_settings
-    from flows.prefect_setup import configure_prefect, flow_settings
 
     get_settings.cache_clear()
     settings = get_settings()
@@ -98,7 +98,7 @@ import re, sys
 from pathlib import Path
 sys.argv = ["rollout", *sys.argv[1:]]
 try:
-    from flows.cli import main
+    from cli.app import main
     main()
 finally:
     status = Path("/proc/self/status").read_text()

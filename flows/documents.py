@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime
 from prefect import flow
 
 from models.documents.types import load_document_types
-from tasks.document_exports import convert_to_pdf, write_previews
-from tasks.documents import draft_batch, draft_programme_report
+from tasks.documents import convert_to_pdf, draft_batch, draft_programme_report, write_previews
 from tasks.phases import find_unit_batch
 from tasks.planning import find_unit_batches
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from adapters import exports
 from models.documents.types import load_document_types
 from models.kernel.database import write_session
 from models.phases.schedule import get_programme
@@ -54,3 +55,15 @@ def draft_programme_report(
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
         return draft_programme_report_in(session, programme, language, as_of, recorded_at)
+
+
+@task(name="convert-to-pdf", task_run_name="pdf-{label}", cache_policy=NO_CACHE)
+def convert_to_pdf(label: str, paths: list[str]) -> int:
+    """Make a PDF beside each Word file with LibreOffice."""
+    return exports.convert_to_pdf(paths)
+
+
+@task(name="write-previews", task_run_name="previews-{label}", cache_policy=NO_CACHE)
+def write_previews(label: str, paths: list[str]) -> int:
+    """Write an HTML preview beside each Word file."""
+    return exports.write_previews(paths)

@@ -110,7 +110,7 @@ def write(path: Path, text: str) -> Path:
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """Prefect's test harness (a fresh Prefect database), started once per session."""
-    from flows.prefect_setup import configure_prefect
+    from adapters.prefect_runtime import configure_prefect
 
     prefect_home = tmp_path_factory.mktemp("prefect-home")
     os.environ["PREFECT_HOME"] = str(prefect_home)
@@ -118,7 +118,7 @@ def prefect_harness(tmp_path_factory):
     configure_prefect(get_settings())
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.prefect_setup import flow_settings
+    from adapters.prefect_runtime import flow_settings
 
     with prefect_test_harness(server_startup_timeout=120), flow_settings():
         yield

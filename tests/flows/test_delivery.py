@@ -24,8 +24,8 @@ from bench.generate import generate
 from config.settings import get_settings
 from models.kernel.database import make_engine
 from models.kernel.tables import OutboxMessage
+from tests.cli.test_commands import rollout
 from tests.conftest import SmtpServer, running_smtp, smtp_settings
-from tests.flows.test_cli import rollout
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -13,9 +13,9 @@ from config.settings import get_settings
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, DocumentCounter, GeneratedDocument
 from tests.adapters.test_word import edited
+from tests.cli.test_commands import rollout
 from tests.concurrent_writers import draft_reports_concurrently
 from tests.docx_checks import check_decree_30
-from tests.flows.test_cli import rollout
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from config.settings import get_settings
 from models.kernel.database import make_engine
 from models.kernel.tables import OutboxMessage
-from tests.flows.test_cli import rollout
+from tests.cli.test_commands import rollout
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -19,8 +19,8 @@ import httpx
 import pytest
 import yaml
 
+from adapters.prefect_runtime import wait_for_server
 from bench.generate import generate
-from flows.prefect_setup import wait_for_server
 from models.kernel.calendar import WorkingCalendar
 from tests.conftest import PG_SERVER, fresh_pg_database
 

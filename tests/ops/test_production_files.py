@@ -5,9 +5,9 @@ import shlex
 
 from typer.main import get_command
 
+from cli.app import app
 from config import PROJECT_ROOT
 from config.settings import Settings
-from flows.cli import app
 
 OPS = PROJECT_ROOT / "ops"
 

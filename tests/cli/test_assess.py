@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from adapters.figures import COLOURS, UNIT_FIGURE_PART
 from config.settings import get_settings
 from models.assessment.form import FIRST_ROW, SHEET
-from tests.flows.test_cli import rollout
+from tests.cli.test_commands import rollout
 from tests.image_checks import colour_share
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -1,7 +1,7 @@
 """The worked example (`make demo`): the Hải Phòng 2023 pilot, loaded, replayed and audited.
 
 It runs in its own home, var/demo/ (wiped at each run), so it never mixes with real data.
-The facts it records are MADE UP (see flows/demo_replay.py); the units, their parents and the
+The facts it records are MADE UP (see demo/replay.py); the units, their parents and the
 pilot's window are from Plan 61/KH-UBND.
 """
 
@@ -27,7 +27,7 @@ MADE_UP = "Dữ liệu minh họa (made up): các mức đánh giá và nhiệm 
 
 def run(*args: str) -> None:
     """Run one rollout command as a coordinator would type it; stop on failure."""
-    from flows.cli import app
+    from cli.app import app
 
     console.rule(f"[bold]$ rollout {' '.join(args)}")
     started = time.perf_counter()
@@ -39,9 +39,9 @@ def run(*args: str) -> None:
 
 def replay() -> None:
     """Every working day of the pilot: record that day's (made-up) facts, then sweep."""
-    from flows.demo_replay import CODE, Replay
+    from adapters.prefect_runtime import configure_prefect, flow_settings
+    from demo.replay import CODE, Replay
     from flows.phases import daily_sweep
-    from flows.prefect_setup import configure_prefect, flow_settings
     from services.resources import database
 
     configure_prefect(get_settings())

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
@@ -19,13 +18,14 @@ from flows.cli_support import (
     out,
     user_errors,
 )
+from config.settings import get_settings
 
 UNHEALTHY = 6  # exit status of `rollout health` when a check fails
 
 
 def prefect_server() -> None:
     """Run a Prefect server at the configured API URL (ROLLOUT_PREFECT_API_URL; blocks)."""
-    from flows.prefect_setup import configure_prefect
+    from adapters.prefect_runtime import configure_prefect
 
     settings = get_settings()
     configure_prefect(settings)
@@ -42,7 +42,7 @@ def prefect_server() -> None:
 
 def _keep_console() -> None:
     """A server or worker logs to its console (the service manager's journal)."""
-    from flows.prefect_setup import QUIET_CONSOLE
+    from adapters.prefect_runtime import QUIET_CONSOLE
 
     for key in QUIET_CONSOLE:
         os.environ.pop(key, None)
@@ -76,7 +76,7 @@ def worker(
     name: str | None = typer.Option(None, help="The worker's name; default Prefect's."),
 ) -> None:
     """Run a worker of the work pool: it takes the scheduled sweeps (blocks)."""
-    from flows.prefect_setup import configure_prefect
+    from adapters.prefect_runtime import configure_prefect
 
     settings = get_settings()
     if not settings.prefect_api_url:

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     PROGRAMME_HELP,
     day_or_today,
@@ -16,6 +15,7 @@ from flows.cli_support import (
     out,
     user_errors,
 )
+from config.settings import get_settings
 from models.kernel.database import read_session
 
 audit_app = typer.Typer(help="Check the audit trail and report to auditors.", no_args_is_help=True)
@@ -84,7 +84,7 @@ def report(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
 ) -> None:
     """For every unit and phase: opened, due, done, how late, on what evidence, recorded by whom."""
-    from flows.reports import write_report
+    from adapters.reports import write_report
     from models.audit.report import audit_rows
     from models.phases.schedule import get_programme
 

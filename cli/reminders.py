@@ -6,8 +6,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
@@ -20,6 +19,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
+from config.settings import get_settings
 from models.kernel.database import read_session
 
 calendar_app = typer.Typer(help="Phase deadlines for calendar apps.", no_args_is_help=True)
@@ -106,7 +106,7 @@ def export(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Write an .ics file of phase deadlines, with alarms, to import into a calendar app."""
-    from flows.ics import deadlines_calendar
+    from adapters.ics import deadlines_calendar
     from models.phases.status import status_rows
     from models.programme.file import phase_defaults
 

@@ -102,7 +102,7 @@ def print_records(rows: list[dict], output_format: Format) -> bool:
 def run_flow(flow_call, doing: str | None = None):
     """Run a flow with this project's Prefect settings (imported only here), showing `doing`
     on the terminal while it runs."""
-    from flows.prefect_setup import flow_settings
+    from adapters.prefect_runtime import flow_settings
 
     settings = get_settings()
     where = (

@@ -9,17 +9,14 @@ from pathlib import Path
 
 import typer
 
-from config.settings import SettingsError, get_settings
-from flows import (
-    cli_actions,
-    cli_assess,
-    cli_audit,
-    cli_documents,
-    cli_records,
-    cli_reminders,
-    cli_service,
-)
-from flows.cli_support import (
+from cli import actions as cli_actions
+from cli import assess as cli_assess
+from cli import audit as cli_audit
+from cli import documents as cli_documents
+from cli import records as cli_records
+from cli import reminders as cli_reminders
+from cli import service as cli_service
+from cli.common import (
     AS_OF_HELP,
     LONG_TABLE,
     PROGRAMME_HELP,
@@ -31,6 +28,7 @@ from flows.cli_support import (
     today,
     user_errors,
 )
+from config.settings import SettingsError, get_settings
 from models.kernel.cells import csv_row
 from models.kernel.database import make_engine, read_session
 
@@ -104,7 +102,7 @@ def status(
     ),
 ) -> None:
     """Every unit's phases with status, dates and slippage as of a date."""
-    from flows.terminal import status_table, summary_table
+    from cli.views import status_table, summary_table
     from models.phases.status import status_rows, summarise
 
     day = as_of.date() if as_of else today()
@@ -158,7 +156,7 @@ def show(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
 ) -> None:
     """One unit's five phase windows as a small Gantt chart."""
-    from flows.terminal import gantt
+    from cli.views import gantt
     from models.phases.status import status_rows
 
     day = as_of.date() if as_of else today()
@@ -198,7 +196,7 @@ def main() -> None:
     # Objects from imports live until exit; keeping them out of the cyclic collector's scans
     # takes a third off `status` at national scale (16,775 rows).
     gc.freeze()
-    from flows.prefect_setup import quiet_console
+    from adapters.prefect_runtime import quiet_console
 
     quiet_console()
     try:

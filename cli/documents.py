@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
@@ -21,6 +20,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
+from config.settings import get_settings
 from models.kernel.database import read_session
 
 docs_app = typer.Typer(
@@ -58,9 +58,9 @@ def generate(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Draft documents: unchanged data returns the same document; changed data a new version."""
+    from adapters.exports import LibreOfficeMissing, libreoffice
     from adapters.word import DocumentTemplateError
     from models.documents.types import resolve_types
-    from tasks.document_exports import LibreOfficeMissing, libreoffice
 
     day = day_or_today(as_of)
     with user_errors():

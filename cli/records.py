@@ -5,8 +5,7 @@ from pathlib import Path
 
 import typer
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
@@ -18,6 +17,7 @@ from flows.cli_support import (
     run_flow,
     user_errors,
 )
+from config.settings import get_settings
 from models.kernel.problems import InputError, Problem
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import typer
 
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from cli.app import app
 from config.settings import get_settings
-from flows.cli import app
 from models.audit.chain import verify_chain
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, PhaseRun, Unit
@@ -127,7 +127,7 @@ def test_plan_command_replans(loaded):
 
 def test_reading_commands_do_not_import_prefect(loaded):
     code = (
-        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "import sys; from typer.testing import CliRunner; from cli.app import app; "
         "r = CliRunner().invoke(app, ['status', '--format', 'json']); "
         "assert r.exit_code == 0, r.output; "
         "r = CliRunner().invoke(app, ['show', 'HP-HAIAN']); "
@@ -167,7 +167,7 @@ def test_two_init_commands_at_once_both_succeed(home, programme_dir, tmp_path):
 
 
 def test_long_status_tables_summarise_per_wave_unless_asked_for_all(loaded, monkeypatch):
-    monkeypatch.setattr("flows.cli.LONG_TABLE", 20)
+    monkeypatch.setattr("cli.app.LONG_TABLE", 20)
     result = rollout("status", "--as-of", "2023-05-15")
     assert result.exit_code == 0
     assert "60 phase runs, summarised per wave and phase" in result.output
@@ -178,7 +178,7 @@ def test_long_status_tables_summarise_per_wave_unless_asked_for_all(loaded, monk
 
 
 def test_an_unexpected_failure_is_one_line_with_the_details_kept(loaded, monkeypatch, capsys):
-    from flows import cli
+    from cli import app as cli
 
     def broken(*_args, **_kw):
         raise RuntimeError("disk on fire")

@@ -22,7 +22,7 @@ from models.assessment.form import read_form, write_form
 from models.kernel.database import make_engine
 from models.kernel.problems import InputError
 from models.kernel.tables import Unit
-from tests.flows.test_cli import rollout
+from tests.cli.test_commands import rollout
 from tests.models.test_store import load_and_plan
 
 ROLLOUT = Path(sys.executable).with_name("rollout")

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import typer
 
-from config.settings import get_settings
-from flows.cli_support import (
+from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
@@ -19,6 +18,7 @@ from flows.cli_support import (
     today,
     user_errors,
 )
+from config.settings import get_settings
 from models.kernel.database import read_session, write_session
 
 assess_app = typer.Typer(
@@ -305,7 +305,7 @@ def report(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """An HTML report: ranking, heat map of units x indicators, a chart per pillar, action items."""
-    from flows.reports import write_assessment_report
+    from adapters.reports import write_assessment_report
     from models.assessment.summary import rated_period, summarise
     from models.phases.schedule import get_programme
 

@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from config.settings import Settings
 
@@ -37,6 +37,15 @@ def configure_prefect(settings: Settings) -> None:
         os.environ.setdefault(key, value)
     if settings.prefect_api_url:
         os.environ["PREFECT_API_URL"] = settings.prefect_api_url
+
+
+def configure_prefect_early() -> None:
+    """Configure Prefect from the settings if they are valid (a package's import calls this
+    before any of its modules imports Prefect); the command line reports bad settings itself."""
+    from config.settings import SettingsError, get_settings
+
+    with suppress(SettingsError):
+        configure_prefect(get_settings())
 
 
 # What commands print is theirs: Prefect's own console lines stay off (its logs still reach the

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from config.settings import get_settings
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, Evidence
-from tests.flows.test_cli import rollout
+from tests.cli.test_commands import rollout
 
 HAIAN_SURVEY = ("record", "HP-HAIAN", "survey")
 
@@ -193,7 +193,7 @@ def test_recording_and_advancing_a_unit_never_starts_prefect(swept):
     import sys
 
     code = (
-        "import sys; from typer.testing import CliRunner; from flows.cli import app; "
+        "import sys; from typer.testing import CliRunner; from cli.app import app; "
         f"a = ['record', 'HP-HAIAN', 'survey', '--evidence', {str(swept)!r}, "
         "'--on', '2023-03-14', '--as-of', '2023-03-20']; "
         "r = CliRunner().invoke(app, a); assert r.exit_code == 0, r.output; "

@@ -7,8 +7,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import mammoth
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from config.settings import get_settings
 
@@ -38,8 +36,7 @@ def libreoffice() -> str:
     return command
 
 
-@task(name="convert-to-pdf", task_run_name="pdf-{label}", cache_policy=NO_CACHE)
-def convert_to_pdf(label: str, paths: list[str]) -> int:
+def convert_to_pdf(paths: list[str]) -> int:
     """Make a PDF beside each Word file with LibreOffice (one call per folder and 100 files)."""
     command = libreoffice()
     root = get_settings().documents_dir
@@ -71,8 +68,7 @@ def convert_to_pdf(label: str, paths: list[str]) -> int:
     return made
 
 
-@task(name="write-previews", task_run_name="previews-{label}", cache_policy=NO_CACHE)
-def write_previews(label: str, paths: list[str]) -> int:
+def write_previews(paths: list[str]) -> int:
     """Write an HTML preview beside each Word file (what it says, not how it is laid out)."""
     root = get_settings().documents_dir
     for path in paths:
