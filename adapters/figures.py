@@ -8,12 +8,9 @@ from io import BytesIO
 from pathlib import Path
 
 from models.assessment.catalogue import Catalogue
+from models.kernel.vocabulary import rating_label
 
 COLOURS = {"red": "#d73027", "yellow": "#fdd835", "green": "#1a9850", None: "#d9d9d9"}
-LABELS = {
-    "vi": {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh", None: "Chưa đánh giá"},
-    "en": {"red": "Red", "yellow": "Yellow", "green": "Green", None: "Not rated"},
-}
 TITLES = {
     "vi": {"heatmap": "Kết quả tự đánh giá theo chỉ số", "pillar": "Nhóm", "units": "đơn vị"},
     "en": {"heatmap": "Self-assessment by indicator", "pillar": "Pillar", "units": "units"},
@@ -131,7 +128,9 @@ def pillar_charts(
         ax.tick_params(axis="x", labelsize=7)
         if len(by_unit) == 1:
             ax.set_xticks([])
-        summary = " · ".join(f"{LABELS[language][c]} {n}" for c, n in counts_in_pillar.items() if n)
+        summary = " · ".join(
+            f"{rating_label(c, language)} {n}" for c, n in counts_in_pillar.items() if n
+        )
         name = catalogue.pillar(pillar).name(language)
         ax.set_title(
             f"{TITLES[language]['pillar']} {pillar}. {name} ({summary})", fontsize=8.5, loc="left"
@@ -143,7 +142,7 @@ def pillar_charts(
 def _legend(fig, language: str) -> None:
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=COLOURS[c], label=LABELS[language][c]) for c in COLOURS]
+    handles = [Patch(color=COLOURS[c], label=rating_label(c, language)) for c in COLOURS]
     fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
 
 

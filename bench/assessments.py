@@ -16,9 +16,9 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     from models.assessment.ratings import record_form
     from models.assessment.scoring import pillar_scores, ranking
     from models.kernel.database import make_engine, read_session, write_session
+    from models.kernel.lookups import get_programme
     from models.kernel.tables import IndicatorRating, Unit
     from models.phases.reconcile import programme_catalogue
-    from models.phases.schedule import get_programme
 
     engine = make_engine(settings.engine_url)
     folder = Path(settings.home) / "forms"

@@ -56,8 +56,9 @@ def _busy_day(scratch: Path) -> int:
     from bench.generate import generate
     from config.settings import get_settings
     from models.kernel.database import make_engine, migrate, write_session
+    from models.kernel.lookups import get_programme
     from models.kernel.tables import PhaseRun
-    from models.phases.schedule import get_programme, plan_units, unit_batches
+    from models.phases.schedule import plan_units, unit_batches
     from models.programme.file import load_programme
     from models.programme.store import store_programme
     from models.reminders.outbox import enqueue, save_messages, unsent_digests

@@ -1,6 +1,6 @@
 """`rollout actions`: a unit's action programme, drafted from its ratings, edited, tracked."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 
@@ -11,12 +11,11 @@ from cli.common import (
     Format,
     compact_table,
     day_or_today,
-    engine,
     out,
     print_records,
     user_errors,
 )
-from models.kernel.database import read_session, write_session
+from models.kernel.vocabulary import item_state_label, rating_label
 
 actions_app = typer.Typer(
     help="Action programmes: items drafted from red and yellow indicators, edited, tracked.",
@@ -24,8 +23,6 @@ actions_app = typer.Typer(
 )
 
 PERIOD_HELP = "The self-assessment year; default the year the unit's self-assessment opens."
-STATUS_VI = {"open": "Chưa làm", "in_progress": "Đang làm", "done": "Xong", "dropped": "Đã bỏ"}
-AIM = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}
 
 
 def _fields(task, owner, target, due, due_days, status, note, done_on=None):
@@ -50,16 +47,12 @@ def draft(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Draft an item per red or yellow indicator (verified rating first); existing items stay."""
-    from models.assessment.action_items import draft_items
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.actions import draft as draft_items
 
-    with user_errors(), write_session(database()) as session:
-        counts = draft_items(
-            session, get_programme(session, programme), unit, period, actor(), datetime.now(UTC)
-        )
+    with user_errors():
+        done = draft_items(programme=programme, unit=unit, period=period)
     out.print(
-        f"Drafted {counts['drafted']} item(s) for {unit}; {counts['kept']} indicator(s) already "
+        f"Drafted {done.drafted} item(s) for {done.unit}; {done.kept} indicator(s) already "
         "had one. Edit them with `rollout actions edit ID`, add with `rollout actions add`."
     )
 
@@ -79,16 +72,12 @@ def add(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Add an item the draft did not have."""
-    from models.assessment.action_items import add_item
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.actions import add as add_item
 
     fields = _fields(task, owner, target, due, due_days, None, note)
-    with user_errors(), write_session(database()) as session:
-        prog = get_programme(session, programme)
-        item = add_item(session, prog, unit, period, fields, actor(), datetime.now(UTC))
-        item_id, item_due = item.id, item.due
-    out.print(f"Added item {item_id} to {unit}'s action programme, due {item_due:%d/%m/%Y}.")
+    with user_errors():
+        item = add_item(programme=programme, unit=unit, period=period, fields=fields)
+    out.print(f"Added item {item.id} to {item.unit}'s action programme, due {item.due:%d/%m/%Y}.")
 
 
 @actions_app.command()
@@ -105,16 +94,12 @@ def edit(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Change an item: task, owner, target, due date or status (--status dropped drops it)."""
-    from models.assessment.action_items import edit_item
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.actions import edit as edit_item
 
     fields = _fields(task, owner, target, due, due_days, status, note, done_on)
-    with user_errors(), write_session(database()) as session:
-        prog = get_programme(session, programme)
-        row = edit_item(session, prog, item, fields, actor(), datetime.now(UTC))
-        text = f"Item {row.id}: {row.status}, owner {row.owner}, due {row.due:%d/%m/%Y}."
-    out.print(text)
+    with user_errors():
+        row = edit_item(programme=programme, item=item, fields=fields)
+    out.print(f"Item {row.id}: {row.status}, owner {row.owner}, due {row.due:%d/%m/%Y}.")
 
 
 @actions_app.command("list")
@@ -126,34 +111,17 @@ def list_items(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Every item with its owner, target, due date and status; progress per unit at the end."""
-    from sqlalchemy import select
+    from dataclasses import asdict
 
-    from models.assessment.action_items import find_unit, progress
-    from models.kernel.tables import ActionItem, Unit
-    from models.phases.schedule import get_programme
+    from services.actions import items
 
     day = day_or_today(as_of)
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        query = (
-            select(Unit.code, ActionItem)
-            .join(ActionItem, ActionItem.unit_id == Unit.id)
-            .where(ActionItem.programme_id == prog.id)
-            .order_by(Unit.code, ActionItem.id)
-        )
-        if unit:
-            query = query.where(Unit.id == find_unit(session, prog, unit).id)
-        if period:
-            query = query.where(ActionItem.period == period)
-        rows = [(code, item) for code, item in session.execute(query)]
-    fields = ("id", "period", "indicator", "task", "owner", "rating", "target", "due", "status")
-    records = [
-        {"unit": code, **{f: getattr(i, f) for f in fields}, "done_on": i.done_on, "note": i.note}
-        for code, i in rows
-    ]
+    with user_errors():
+        rows, made = items(programme=programme, unit=unit, period=period, as_of=day)
+    records = [asdict(r) for r in rows]
     if print_records(records, output_format):
         return
-    several = len({code for code, _ in rows}) > 1
+    several = len(made) > 1
     table = compact_table(f"Action items, as of {day:%d/%m/%Y} (late ones in red)")
     table.add_column("#", justify="right", no_wrap=True)
     if several:
@@ -162,28 +130,24 @@ def list_items(
     table.add_column("owner", ratio=2)
     for heading in ("aim", "due", "status"):
         table.add_column(heading, no_wrap=True)
-    for code, i in rows:
+    for i in rows:
         late = i.status in ("open", "in_progress") and i.due < day
         due = f"[bold red]{i.due:%d/%m/%y}[/]" if late else f"{i.due:%d/%m/%y}"
         task = f"{i.task.removeprefix(f'Cải thiện chỉ số {i.indicator} - ')}"
         task = f"{i.indicator}: {task}" if i.indicator else task
         table.add_row(
             str(i.id),
-            *([code] if several else []),
+            *([i.unit] if several else []),
             task,
             i.owner,
-            AIM[i.target],
+            rating_label(i.target),
             due,
-            STATUS_VI[i.status],
+            item_state_label(i.status),
         )
     out.print(table)
-    by_unit: dict[str, list] = {}
-    for code, i in rows:
-        by_unit.setdefault(code, []).append(i)
-    for code, items in by_unit.items():
-        made = progress(items, day)
+    for code, p in made.items():
         out.print(
-            f"{code}: {made.counts['done']} of {made.total} done ({made.done_share:.0%}), "
-            f"{made.counts['in_progress']} in progress, {made.overdue} overdue, "
-            f"{made.counts['dropped']} dropped"
+            f"{code}: {p.counts['done']} of {p.total} done ({p.done_share:.0%}), "
+            f"{p.counts['in_progress']} in progress, {p.overdue} overdue, "
+            f"{p.counts['dropped']} dropped"
         )

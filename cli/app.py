@@ -30,7 +30,6 @@ from cli.common import (
 )
 from config.settings import SettingsError, get_settings
 from models.kernel.cells import csv_row
-from models.kernel.database import make_engine, read_session
 
 app = typer.Typer(
     help="rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases.",
@@ -47,6 +46,7 @@ def init(
 ) -> None:
     """Load (or reload) a programme and its roster, then plan every unit."""
     from models.programme.file import load_programme
+    from services.programmes import load_programme as load_and_plan
 
     with user_errors():
         spec = load_programme(programme_file)  # fail in a second, before Prefect starts
@@ -54,18 +54,14 @@ def init(
         err.print(
             f"Loaded {spec.code}: {len(spec.units)} units, {len(spec.waves)} waves; planning…"
         )
-
-        def call():
-            from flows.plan import init_programme
-
-            return init_programme(str(programme_file.resolve()), day)
-
-        result = run_flow(call, f"Loading and planning {spec.code} ({len(spec.units)} units)")
-    stored, planned = result["stored"], result["planned"]
+        result = run_flow(
+            lambda: load_and_plan(programme_file=programme_file, as_of=day),
+            f"Loading and planning {spec.code} ({len(spec.units)} units)",
+        )
     out.print(
-        f"{stored['programme']}: {stored['added']} units added, {stored['updated']} updated, "
-        f"{stored['removed']} removed; {planned['planned']} planned, "
-        f"{planned['replanned']} replanned, {planned['unchanged']} unchanged."
+        f"{result.programme}: {result.added} units added, {result.updated} updated, "
+        f"{result.removed} removed; {result.plan.planned} planned, "
+        f"{result.plan.replanned} replanned, {result.plan.unchanged} unchanged."
     )
 
 
@@ -78,17 +74,18 @@ def plan(
     ),
 ) -> None:
     """Plan (or replan) the units of a loaded programme; the first plan stays the baseline."""
+    from dataclasses import asdict
+
+    from services.programmes import plan_programme
+
     with user_errors():
         code = programme_code(programme)
         day = as_of.date() if as_of else today()
-
-        def call():
-            from flows.plan import plan_programme
-
-            return plan_programme(code, day, rebaseline=rebaseline)
-
-        counts = run_flow(call, f"Planning {code}")
-    out.print(", ".join(f"{n} {k}" for k, n in counts.items()) + f" ({code}).")
+        counts = run_flow(
+            lambda: plan_programme(programme=code, as_of=day, rebaseline=rebaseline),
+            f"Planning {code}",
+        )
+    out.print(", ".join(f"{n} {k}" for k, n in asdict(counts).items()) + f" ({code}).")
 
 
 @app.command()
@@ -103,11 +100,12 @@ def status(
 ) -> None:
     """Every unit's phases with status, dates and slippage as of a date."""
     from cli.views import status_table, summary_table
-    from models.phases.status import status_rows, summarise
+    from models.phases.status import summarise
+    from services.programmes import phase_status
 
     day = as_of.date() if as_of else today()
-    with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
-        rows = status_rows(session, day, programme, unit)
+    with user_errors():
+        rows = phase_status(as_of=day, programme=programme, unit=unit)
     if output is Format.json:
         # One object per line: valid JSON, readable, and fast (indent= would bypass the C encoder).
         lines = (json.dumps(r.as_dict(), ensure_ascii=False) for r in rows)
@@ -130,11 +128,9 @@ def status(
 
 def _report_delivery_trouble(programme: str | None) -> None:
     """Say on stderr while reminders wait in the outbox, and why when delivery failed."""
-    from models.phases.schedule import get_programme
-    from models.reminders.delivery import backlog
+    from services.programmes import delivery_backlog
 
-    with read_session(make_engine(get_settings().engine_url)) as session:
-        waiting = backlog(session, get_programme(session, programme).id)
+    waiting = delivery_backlog(programme=programme)
     if waiting.last_error:
         err.print(
             f"[bold yellow]warning:[/] {waiting.waiting} reminders not yet delivered "
@@ -157,22 +153,22 @@ def show(
 ) -> None:
     """One unit's five phase windows as a small Gantt chart."""
     from cli.views import gantt
-    from models.phases.status import status_rows
+    from services.programmes import phase_status
 
     day = as_of.date() if as_of else today()
-    with user_errors(), read_session(make_engine(get_settings().engine_url)) as session:
-        rows = status_rows(session, day, programme, unit)
+    with user_errors():
+        rows = phase_status(as_of=day, programme=programme, unit=unit)
     out.print(gantt(rows, day, width=max(20, min(80, out.width - 56))))
 
 
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date (init and plan do this by themselves)."""
-    from models.kernel.database import migrate as upgrade
+    from services.programmes import migrate_database
 
     with user_errors():
-        upgrade(make_engine(get_settings().engine_url))
-    out.print(f"Schema up to date: {get_settings().engine_url}")
+        url = migrate_database()
+    out.print(f"Schema up to date: {url}")
 
 
 app.add_typer(cli_audit.audit_app, name="audit")

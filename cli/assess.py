@@ -1,6 +1,6 @@
 """`rollout assess`: Excel forms out and back in, verification, scores and the HTML report."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -12,14 +12,11 @@ from cli.common import (
     Format,
     compact_table,
     day_or_today,
-    engine,
     err,
     out,
     today,
     user_errors,
 )
-from config.settings import get_settings
-from models.kernel.database import read_session, write_session
 
 assess_app = typer.Typer(
     help="Self-assessment on the indicators: Excel forms, verification, scores and a report.",
@@ -37,33 +34,11 @@ def form(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Write a unit's pre-filled form: one row per indicator, a drop-down for the rating."""
-    from sqlalchemy import select
+    from services.assessment import write_unit_form
 
-    from models.assessment.action_items import unit_and_period
-    from models.assessment.form import write_form
-    from models.kernel.identifiers import inside
-    from models.kernel.tables import IndicatorRating
-    from models.phases.reconcile import programme_catalogue
-    from models.phases.schedule import get_programme
-    from services.resources import form_key
-
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        row, period = unit_and_period(session, prog, unit, period)
-        filled = {
-            r.indicator: (r.rating, r.evidence, r.note)
-            for r in session.scalars(
-                select(IndicatorRating).where(
-                    IndicatorRating.unit_id == row.id, IndicatorRating.period == period
-                )
-            )
-        }
-        catalogue = programme_catalogue(prog)
-        name = f"tu-danh-gia-{prog.code}-{unit}-{period}.xlsx"
-        forms = get_settings().home / "forms"
-        path = output or inside(forms, forms / name, "the form")
-        write_form(path, catalogue, prog.code, unit, row.name, period, filled, key=form_key())
-    out.print(f"Wrote {path} ({len(catalogue.codes)} indicators, {len(filled)} already rated).")
+    with user_errors():
+        done = write_unit_form(programme=programme, unit=unit, period=period, output=output)
+    out.print(f"Wrote {done.path} ({done.indicators} indicators, {done.rated} already rated).")
 
 
 @assess_app.command("import")
@@ -74,40 +49,21 @@ def import_forms(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Read filled forms back; every bad cell is named, and nothing is imported if any is bad."""
-    from models.assessment.form import read_form
-    from models.assessment.ratings import record_form
-    from models.kernel.problems import InputError
-    from models.phases.reconcile import programme_catalogue
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database, form_key
+    from services.assessment import import_forms as import_filled
 
-    with user_errors():
-        with read_session(engine()) as session:
-            catalogue = programme_catalogue(get_programme(session, programme))
-        key = form_key()
-        forms, problems = [], []
-        with err.status(f"Reading {len(files)} forms…") as reading:
-            for number, path in enumerate(files, start=1):
-                reading.update(f"Reading form {number} of {len(files)}: {path.name}")
-                try:
-                    forms.append(read_form(path, catalogue, key))
-                except InputError as exc:
-                    problems.extend(exc.problems)
-        if problems:
-            raise InputError(problems)
-        totals = {"rated": 0, "changed": 0, "unrated": 0}
-        with write_session(database()) as session:
-            prog = get_programme(session, programme)
-            for filled in forms:
-                counts = record_form(
-                    session, prog, filled, actor(), datetime.now(UTC), unit, period
-                )
-                totals = {k: totals[k] + counts[k] for k in totals}
+    with user_errors(), err.status(f"Reading {len(files)} forms…") as status:
+        done = import_filled(
+            programme=programme,
+            files=files,
+            unit=unit,
+            period=period,
+            reading=lambda n, path: status.update(f"Reading form {n} of {len(files)}: {path.name}"),
+        )
     out.print(
-        f"Imported {len(forms)} form(s): {totals['rated']} ratings ({totals['changed']} new or "
-        f"changed), {totals['unrated']} indicators left unrated."
+        f"Imported {done.forms} form(s): {done.rated} ratings ({done.changed} new or "
+        f"changed), {done.unrated} indicators left unrated."
     )
-    if totals["unrated"]:
+    if done.unrated:
         err.print("The self-assessment phase completes when every indicator is rated.")
 
 
@@ -126,38 +82,21 @@ def verify(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """Confirm or change a unit's ratings as a verifier; the unit's own ratings are kept."""
-    from models.assessment.action_items import unit_and_period
-    from models.assessment.ratings import period_ratings, verify_ratings
-    from models.kernel.problems import InputError, Problem
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.assessment import verify as verify_ratings
 
-    with user_errors(), write_session(database()) as session:
-        prog = get_programme(session, programme)
-        row, period = unit_and_period(session, prog, unit, period)
-        decisions: dict[str, str | None] = {}
-        if all_rated:
-            have = period_ratings(session, row.id, period)
-            decisions = {c: None for c, r in have.items() if r.verified_on is None}
-        for given in indicators or []:
-            code, _, colour = given.partition("=")
-            if code in decisions and decisions[code] is not None:
-                raise InputError([Problem("command line", None, code, "named twice")])
-            decisions[code] = colour.strip().lower() or None
-        counts = verify_ratings(
-            session,
-            prog,
-            unit,
-            period,
-            decisions,
-            verifier,
-            on.date() if on else today(),
-            actor(),
-            datetime.now(UTC),
+    with user_errors():
+        done = verify_ratings(
+            programme=programme,
+            unit=unit,
+            decisions=indicators or [],
+            verifier=verifier,
+            every_unverified=all_rated,
+            on=on.date() if on else today(),
+            period=period,
         )
     out.print(
-        f"Verified {counts['verified']} rating(s) of {unit} for {period} "
-        f"({counts['changed']} changed by the verifier); {counts['unverified']} not yet verified."
+        f"Verified {done.verified} rating(s) of {done.unit} for {done.period} "
+        f"({done.changed} changed by the verifier); {done.unverified} not yet verified."
     )
 
 
@@ -173,25 +112,21 @@ def score(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Units ranked by their 0-100 index, colours per pillar; or one unit's change between years."""
-    from models.assessment.action_items import find_unit
-    from models.assessment.summary import rated_period, summarise, unit_comparison
     from models.kernel.problems import InputError, Problem
-    from models.phases.schedule import get_programme
+    from services.assessment import comparison, scores
 
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        period = rated_period(session, prog, period)
+    with user_errors():
         if compare_with is not None:
             if unit is None:
                 raise InputError(
                     [Problem("command line", None, "--unit", "--compare needs --unit")]
                 )
-            moved = unit_comparison(
-                session, prog, find_unit(session, prog, unit), compare_with, period
-            )
-            _print_comparison(unit, compare_with, period, moved, output_format)
+            moved = comparison(programme=programme, unit=unit, before=compare_with, after=period)
+            after = moved.pop("after")
+            _print_comparison(unit, compare_with, after, moved, output_format)
             return
-        summary = summarise(session, prog, period, day_or_today(as_of))
+        summary = scores(programme=programme, period=period, as_of=day_or_today(as_of))
+    period = summary.period
     rows = [u for u in summary.units if unit is None or u.code == unit]
     if unit is not None and not rows:
         err.print(f"[bold red]error:[/] {unit} rated nothing in {period}")
@@ -305,17 +240,14 @@ def report(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """An HTML report: ranking, heat map of units x indicators, a chart per pillar, action items."""
-    from adapters.reports import write_assessment_report
-    from models.assessment.summary import rated_period, summarise
-    from models.phases.schedule import get_programme
+    from services.assessment import write_report
 
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        period = rated_period(session, prog, period)
-        summary = summarise(session, prog, period, day_or_today(as_of))
-    name = f"tu-danh-gia-{summary.programme}-{period}.html"
-    path = output or get_settings().home / "reports" / name
-    written = write_assessment_report(summary, path, note)
-    out.print(
-        f"Wrote {path} ({len(summary.units)} units), with {len(written) - 1} figures beside it."
-    )
+    with user_errors():
+        path, units, figures = write_report(
+            programme=programme,
+            period=period,
+            as_of=day_or_today(as_of),
+            output=output,
+            note=note,
+        )
+    out.print(f"Wrote {path} ({units} units), with {figures} figures beside it.")

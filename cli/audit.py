@@ -10,13 +10,10 @@ from cli.common import (
     AS_OF_HELP,
     PROGRAMME_HELP,
     day_or_today,
-    engine,
     err,
     out,
     user_errors,
 )
-from config.settings import get_settings
-from models.kernel.database import read_session
 
 audit_app = typer.Typer(help="Check the audit trail and report to auditors.", no_args_is_help=True)
 
@@ -38,11 +35,8 @@ def verify(
 ) -> None:
     """Recompute the audit chain; names any event changed, deleted or inserted behind the engine,
     and, against heads kept elsewhere, a chain cut short or rewritten from some event on."""
-    from sqlalchemy import func, select
-
-    from models.audit.chain import chain_head, parse_heads, verify_chain, verify_heads
-    from models.audit.state import state_differences
-    from models.kernel.tables import AuditEvent
+    from models.audit.chain import parse_heads
+    from services.audit import check_chain
 
     kept, problems = parse_heads("\n".join(head), "--head")
     if heads is not None:
@@ -55,11 +49,9 @@ def verify(
         for p in problems:
             err.print(f"[bold red]error:[/] {p}", soft_wrap=True)
         raise typer.Exit(2)
-    with user_errors(), read_session(engine()) as session:
-        problems = verify_chain(session) + verify_heads(session, kept) + state_differences(session)
-        count = session.scalar(select(func.count()).select_from(AuditEvent))
-        newest = chain_head(session)
-    head_text = f"{newest[0]}:{newest[1]}" if newest else "none"
+    with user_errors():
+        found = check_chain(kept=kept)
+    problems, count, head_text = found.problems, found.events, found.head
     if problems:
         for p in problems:
             err.print(f"[bold red]broken:[/] {p}", soft_wrap=True)
@@ -84,16 +76,10 @@ def report(
     as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
 ) -> None:
     """For every unit and phase: opened, due, done, how late, on what evidence, recorded by whom."""
-    from adapters.reports import write_report
-    from models.audit.report import audit_rows
-    from models.phases.schedule import get_programme
+    from services.audit import write_audit_report
 
-    day = day_or_today(as_of)
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        rows = audit_rows(session, day, prog.code)
-        title, code = prog.title, prog.code
-    fmt = output_format.value
-    path = output or get_settings().home / "reports" / f"audit-{code}-{day}.{fmt}"
-    write_report(rows, title, day, fmt, path)
-    out.print(f"Wrote {path} ({len(rows)} phase runs).")
+    with user_errors():
+        path, count = write_audit_report(
+            programme=programme, as_of=day_or_today(as_of), fmt=output_format.value, output=output
+        )
+    out.print(f"Wrote {path} ({count} phase runs).")

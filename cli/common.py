@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from config.settings import get_settings
 from models.kernel.cells import csv_row
-from models.kernel.database import SchemaMissingError, make_engine, read_session
+from models.kernel.database import SchemaMissingError, make_engine
 from models.kernel.problems import InputError, NotFoundError
 
 out = Console(highlight=False)
@@ -99,30 +99,27 @@ def print_records(rows: list[dict], output_format: Format) -> bool:
     return False
 
 
-def run_flow(flow_call, doing: str | None = None):
-    """Run a flow with this project's Prefect settings (imported only here), showing `doing`
-    on the terminal while it runs."""
-    from adapters.prefect_runtime import flow_settings
-
+def run_flow(service_call, doing: str | None = None):
+    """Call a service that runs a flow, showing `doing` on the terminal while it runs."""
     settings = get_settings()
     where = (
         f"Prefect server {settings.prefect_api_url}"
         if settings.prefect_api_url
         else "Prefect's embedded server starts first, 10-16 s; `make server` saves that"
     )
-    with err.status(f"{doing or 'Working'}… ({where})"), flow_settings():
-        return flow_call()
+    with err.status(f"{doing or 'Working'}… ({where})"):
+        return service_call()
 
 
 UNDELIVERED = 5  # exit status: reminders wait in the outbox because delivery failed
 
 
-def exit_if_undelivered(reminders: dict) -> None:
-    """One line and exit status 5 when a delivery left reminders in the outbox."""
-    if reminders.get("failed"):
+def exit_if_undelivered(reminders) -> None:
+    """One line and exit status 5 when a delivery (ReminderCounts) left reminders waiting."""
+    if reminders.failed:
         err.print(
-            f"[bold red]not delivered:[/] {reminders['failed']} reminders wait in the outbox "
-            f"({reminders['error']}); the next sweep or `rollout reminders` tries again.",
+            f"[bold red]not delivered:[/] {reminders.failed} reminders wait in the outbox "
+            f"({reminders.error}); the next sweep or `rollout reminders` tries again.",
             soft_wrap=True,
         )
         raise typer.Exit(UNDELIVERED)
@@ -130,10 +127,9 @@ def exit_if_undelivered(reminders: dict) -> None:
 
 def programme_code(code: str | None) -> str:
     """The code of the named programme, or of the only one loaded."""
-    from models.phases.schedule import get_programme
+    from services.programmes import find_programme
 
-    with read_session(make_engine(get_settings().engine_url)) as session:
-        return get_programme(session, code).code
+    return find_programme(programme=code).code
 
 
 def day_or_today(as_of: datetime | None) -> date:

@@ -12,7 +12,6 @@ from cli.common import (
     PROGRAMME_HELP,
     Format,
     day_or_today,
-    engine,
     err,
     out,
     print_records,
@@ -21,7 +20,7 @@ from cli.common import (
     user_errors,
 )
 from config.settings import get_settings
-from models.kernel.database import read_session
+from models.kernel.vocabulary import Phase
 
 docs_app = typer.Typer(
     help="Draft official documents (Decree 30/2020 layout) and list what was generated.",
@@ -34,18 +33,10 @@ class Language(StrEnum):
     en = "en"
 
 
-class PhaseName(StrEnum):
-    survey = "survey"
-    training = "training"
-    self_assessment = "self_assessment"
-    action_plan = "action_plan"
-    reporting = "reporting"
-
-
 @docs_app.command()
 def generate(
     unit: str | None = typer.Option(None, help="One unit's code; default every unit."),
-    phase: PhaseName | None = typer.Option(None, help="Only this phase's documents."),
+    phase: Phase | None = typer.Option(None, help="Only this phase's documents."),
     doc_type: list[str] = typer.Option(
         None, "--type", help="Only this document type (repeatable); see `rollout docs types`."
     ),
@@ -60,13 +51,11 @@ def generate(
     """Draft documents: unchanged data returns the same document; changed data a new version."""
     from adapters.exports import LibreOfficeMissing, libreoffice
     from adapters.word import DocumentTemplateError
-    from models.documents.types import resolve_types
+    from services.documents import draft_documents, selected_types
 
     day = day_or_today(as_of)
     with user_errors():
-        types = resolve_types(doc_type or None, phase.value if phase else None)
-        if unit:
-            types = [t for t in types if t.issuer == "unit"]
+        types = selected_types(types=doc_type, phase=phase.value if phase else None, unit=unit)
         if not types:
             err.print("[bold red]error:[/] no document type matches --type and --phase")
             raise typer.Exit(2)
@@ -77,81 +66,56 @@ def generate(
                 err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
                 raise typer.Exit(4) from None
         code = programme_code(programme)
-        lang = language.value if language else _programme_language(code)
-
-        def call():
-            from flows.documents import generate_documents
-
-            return generate_documents(
-                code, day, [t.key for t in types], lang, unit, pdf=pdf, html=html
-            )
-
         try:
-            doing = f"Drafting {len(types)} document types for {unit or code}"
-            result = run_flow(call, doing)
+            result = run_flow(
+                lambda: draft_documents(
+                    programme=code,
+                    as_of=day,
+                    types=types,
+                    language=language.value if language else None,
+                    unit=unit,
+                    pdf=pdf,
+                    html=html,
+                ),
+                f"Drafting {len(types)} document types for {unit or code}",
+            )
         except DocumentTemplateError as exc:
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
             err.print("Nothing was registered and no number was used.")
             raise typer.Exit(2) from None
     folder = get_settings().documents_dir
     out.print(
-        f"{result['new']} new, {result['unchanged']} unchanged"
-        + (f", {result['pdfs']} PDFs" if "pdfs" in result else "")
-        + (f", {result['previews']} previews" if "previews" in result else "")
+        f"{result.new} new, {result.unchanged} unchanged"
+        + (f", {result.pdfs} PDFs" if result.pdfs is not None else "")
+        + (f", {result.previews} previews" if result.previews is not None else "")
         + f", in {folder}"
     )
-    for path in result["paths"][:20]:
+    for path in result.paths[:20]:
         out.print(f"  {path}")
-    if len(result["paths"]) > 20:
-        out.print(f"  … and {len(result['paths']) - 20} more (`rollout docs list`)")
-
-
-def _programme_language(code: str) -> str:
-    from models.phases.schedule import get_programme
-
-    with read_session(engine()) as session:
-        return (get_programme(session, code).documents or {}).get("language", "vi")
+    if len(result.paths) > 20:
+        out.print(f"  … and {len(result.paths) - 20} more (`rollout docs list`)")
 
 
 @docs_app.command("list")
 def list_documents(
     unit: str | None = typer.Option(None, help="One unit's code (or the programme's code)."),
-    phase: PhaseName | None = typer.Option(None, help="Only this phase."),
+    phase: Phase | None = typer.Option(None, help="Only this phase."),
     doc_type: str | None = typer.Option(None, "--type", help="Only this document type."),
     all_versions: bool = typer.Option(False, "--all", help="Every version, not only the latest."),
     output_format: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
 ) -> None:
     """The registry: number, date, type, version and file of each generated document."""
-    from models.documents.registry import list_documents as registered
-    from models.phases.schedule import get_programme
+    from services.documents import registered_documents
 
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        docs = registered(
-            session, prog.id, unit, phase.value if phase else None, doc_type, not all_versions
+    with user_errors():
+        rows = registered_documents(
+            programme=programme,
+            unit=unit,
+            phase=phase.value if phase else None,
+            doc_type=doc_type,
+            all_versions=all_versions,
         )
-        versions = {d.id: d.version for d in docs}
-        rows = [
-            {
-                "unit": d.subject,
-                "phase": d.phase,
-                "type": d.doc_type,
-                "language": d.language,
-                "version": d.version,
-                "replaces": versions.get(d.replaces_id, d.version - 1 if d.replaces_id else None),
-                "number": d.number_symbol or "",
-                "issued_on": d.issued_on.isoformat(),
-                "path": d.path,
-                "output_sha256": d.output_sha256,
-                "data_sha256": d.data_sha256,
-                "template": d.template_name,
-                "template_sha256": d.template_sha256,
-                "created_by": d.created_by,
-                "created_at": d.created_at.isoformat(),
-            }
-            for d in docs
-        ]
     if print_records(rows, output_format):
         return
     from rich.table import Table
@@ -172,9 +136,9 @@ def types() -> None:
     """The document types each phase drafts, their symbol and who issues them."""
     from rich.table import Table
 
-    from models.documents.types import load_document_types
+    from services.documents import document_types
 
     table = Table("type", "phase", "symbol", "issuer", "title")
-    for t in load_document_types().values():
+    for t in document_types():
         table.add_row(t.key, t.phase, t.symbol or "(form)", t.issuer, t.title_vi)
     out.print(table)

@@ -1,6 +1,6 @@
 """Commands that record what units hand in, correct it, and sweep a programme."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -17,8 +17,8 @@ from cli.common import (
     run_flow,
     user_errors,
 )
-from config.settings import get_settings
 from models.kernel.problems import InputError, Problem
+from models.kernel.vocabulary import PHASES
 
 
 def record(
@@ -45,88 +45,32 @@ def record(
     advance: bool = typer.Option(True, help="Then take the unit as far as its facts allow."),
 ) -> None:
     """Record evidence or a decision for a unit's phase, then move the unit on."""
-    from models.kernel.database import write_session
-    from models.phases.evidence import Recording
-    from models.phases.evidence import record as record_fact
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.records import record as record_fact
 
-    day = day_or_today(as_of)
     with user_errors():
-        if (evidence is None) == (decision is None):
-            raise InputError(
-                [
-                    Problem(
-                        "rollout record",
-                        None,
-                        "--evidence/--decision",
-                        "give exactly one: a file, or a decision's number",
-                    )
-                ]
-            )
-        with write_session(database()) as session:
-            prog = get_programme(session, programme)
-            chosen = kind or _only_kind(prog, phase, decision is not None)
-            rec = Recording(
-                unit,
-                phase,
-                on.date() if on else day,
-                by or actor(),
-                chosen,
-                evidence,
-                decision,
-                signer,
-                attendees,
-                note,
-            )
-            store = get_settings().home / "evidence"
-            limit = int(get_settings().evidence_max_mb * 2**20)
-            saved = record_fact(
-                session, prog, rec, day, store, actor(), datetime.now(UTC), max_bytes=limit
-            )
-            code = prog.code
-        what = f"decision Số {saved.decision_number}" if decision else f"{saved.original_name}"
-        out.print(f"Recorded {chosen} for {unit} / {phase}: {what} ({saved.dated}).")
-        if advance:
-            _advance(code, unit, day)
-
-
-def _only_kind(programme, phase: str, is_decision: bool) -> str:
-    """The one kind a phase expects, when --kind is left out."""
-    from models.phases.completion import decision_kinds, evidence_kinds, parse_requirements
-    from models.phases.planning import PHASES
-    from models.programme.store import programme_steps
-
-    if phase not in PHASES:
-        return "other"  # record() reports the unknown phase
-    steps = {s.phase: s for s in programme_steps(programme)}
-    requirements = parse_requirements(list(steps[phase].completion))
-    kinds = (decision_kinds if is_decision else evidence_kinds)(requirements) - {"other"}
-    if len(kinds) == 1:
-        return kinds.pop()
-    raise InputError(
-        [
-            Problem(
-                "rollout record",
-                None,
-                "--kind",
-                f"say which kind: one of {', '.join(sorted(kinds | {'other'}))}",
-            )
-        ]
-    )
-
-
-def _advance(code: str, unit: str, day) -> None:
-    """Take the unit as far as its facts allow, here and now (no Prefect run to wait for)."""
-    from services.advance import advance_unit
-
-    counts = advance_unit(code, unit, day, datetime.now(UTC))
-    moved = [f"{p} {k}" for p, c in counts.items() for k in ("opened", "closed", "overdue") if c[k]]
-    drafted = sum(c["drafted"] for c in counts.values())
-    out.print(
-        f"{unit}: {', '.join(moved) if moved else 'no phase changed'}"
-        + (f"; {drafted} documents drafted." if drafted else ".")
-    )
+        done = record_fact(
+            programme=programme,
+            unit=unit,
+            phase=phase,
+            as_of=day_or_today(as_of),
+            evidence=evidence,
+            decision=decision,
+            kind=kind,
+            on=on.date() if on else None,
+            by=by,
+            signer=signer,
+            attendees=attendees,
+            note=note,
+            advance=advance,
+        )
+    what = f"decision {done.what}" if decision else done.what
+    out.print(f"Recorded {done.kind} for {done.unit} / {done.phase}: {what} ({done.dated}).")
+    if done.advanced:
+        moved = done.advanced
+        out.print(
+            f"{moved.unit}: {', '.join(moved.moved) if moved.moved else 'no phase changed'}"
+            + (f"; {moved.drafted} documents drafted." if moved.drafted else ".")
+        )
 
 
 def reopen(
@@ -137,17 +81,12 @@ def reopen(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Reopen a done phase to correct a mistake: audited, its evidence voided but kept."""
-    from models.kernel.database import write_session
-    from models.phases.evidence import reopen as reopen_phase
-    from models.phases.schedule import get_programme
-    from services.resources import actor, database
+    from services.records import reopen as reopen_phase
 
-    with user_errors(), write_session(database()) as session:
-        prog = get_programme(session, programme)
-        run = reopen_phase(
-            session, prog, unit, phase, reason, day_or_today(as_of), actor(), datetime.now(UTC)
+    with user_errors():
+        status = reopen_phase(
+            programme=programme, unit=unit, phase=phase, reason=reason, as_of=day_or_today(as_of)
         )
-        status = run.status
     out.print(f"{unit} / {phase} is {status} again; record the corrected evidence.")
 
 
@@ -159,7 +98,7 @@ def sweep(
     ),
 ) -> None:
     """Reconcile every phase of every unit as of a date (what the daily run does)."""
-    from models.phases.planning import PHASES
+    from services.sweeps import sweep as sweep_programme
 
     day = day_or_today(as_of)
     with user_errors():
@@ -168,29 +107,22 @@ def sweep(
                 [Problem("rollout sweep", None, "--phase", f"one of {', '.join(PHASES)}")]
             )
         code = programme_code(programme)
-
-        def call():
-            from flows.phases import daily_sweep, phase_flow
-
-            if phase:
-                return {"phases": {phase: phase_flow(code, phase, day)}}
-            return daily_sweep(code, day)
-
-        result = run_flow(call, f"Sweeping {code} as of {day:%d/%m/%Y}")
-    for name, c in result["phases"].items():
-        out.print(
-            f"{name:<16} {c['opened']:>5} opened {c['closed']:>5} closed {c['overdue']:>5} overdue"
-            f" {c['drafted']:>5} drafted"
+        result = run_flow(
+            lambda: sweep_programme(programme=code, as_of=day, phase=phase),
+            f"Sweeping {code} as of {day:%d/%m/%Y}",
         )
-    total = {k: sum(c[k] for c in result["phases"].values()) for k in ("opened", "closed")}
-    drafted = sum(c["drafted"] for c in result["phases"].values())
+    for name, c in result.phases.items():
+        out.print(
+            f"{name:<16} {c.opened:>5} opened {c.closed:>5} closed {c.overdue:>5} overdue"
+            f" {c.drafted:>5} drafted"
+        )
     summary = (
-        f"Swept {code} as of {day:%d/%m/%Y}: {total['opened']} opened, {total['closed']} closed, "
-        f"{drafted} documents drafted"
+        f"Swept {code} as of {day:%d/%m/%Y}: {result.total('opened')} opened, "
+        f"{result.total('closed')} closed, {result.total('drafted')} documents drafted"
     )
-    if "reminders" not in result:
+    r = result.reminders
+    if r is None:
         err.print(summary + ".")
         return
-    r = result["reminders"]
-    err.print(f"{summary}; {r['new']} reminders due, {r['messages']} messages, {r['sent']} sent.")
+    err.print(f"{summary}; {r.new} reminders due, {r.messages} messages, {r.sent} sent.")
     exit_if_undelivered(r)

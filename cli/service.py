@@ -50,13 +50,12 @@ def _keep_console() -> None:
 
 def deploy(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> None:
     """Register the daily sweep with the Prefect server, on the work pool its workers serve."""
-    from models.kernel.database import read_session
-    from models.phases.schedule import get_programme
+    from services.programmes import find_programme
 
     settings = get_settings()
-    with user_errors(), read_session(engine()) as session:
-        prog = get_programme(session, programme)
-        code, zone = prog.code, prog.time_zone
+    with user_errors():
+        found = find_programme(programme=programme)
+    code, zone = found.code, found.time_zone
     if not settings.prefect_api_url:
         err.print(
             "[bold red]error:[/] deploy needs a Prefect server: set ROLLOUT_PREFECT_API_URL "

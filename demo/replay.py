@@ -27,10 +27,10 @@ from models.assessment.catalogue import COLOURS
 from models.assessment.ratings import period_ratings, record_ratings, verify_ratings
 from models.kernel.calendar import WorkingCalendar
 from models.kernel.database import write_session
+from models.kernel.lookups import get_programme
 from models.kernel.tables import PhaseRun, Unit
 from models.phases.evidence import Recording, record, reopen
 from models.phases.reconcile import programme_catalogue
-from models.phases.schedule import get_programme
 from models.programme.store import programme_calendar
 
 CODE = "HP-2023-PILOT"

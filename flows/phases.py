@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from prefect import flow, get_run_logger, runtime
 
-from models.phases.planning import PHASES
+from models.kernel.vocabulary import PHASES
 from tasks.phases import keep_sweep_record, reconcile_batch
 from tasks.planning import find_unit_batches, programme_day
 from tasks.reminders import send_due_reminders

@@ -6,13 +6,13 @@ here directly, in the caller's process; the daily sweep does the same work per b
 
 from datetime import date, datetime
 
-from models.assessment.action_items import find_unit
 from models.documents.types import load_document_types
 from models.kernel.database import write_session
-from models.phases.planning import PHASES
+from models.kernel.lookups import find_unit, get_programme
+from models.kernel.vocabulary import PHASES
 from models.phases.reconcile import reconcile_phase
-from models.phases.schedule import get_programme
-from services.documents import draft_unit_documents
+from models.programme.settings import programme_settings
+from services.drafting import draft_unit_documents
 from services.resources import actor, database
 
 
@@ -51,10 +51,10 @@ def draft_opened_documents(
         return 0
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
-        settings = programme.documents or {}
-        if not settings.get("draft_on_open", True):
+        settings = programme_settings(programme).documents
+        if not settings.draft_on_open:
             return 0
-        language = settings.get("language", "vi")
+        language = settings.language
         result = draft_unit_documents(
             session, programme, unit_ids, types, language, as_of, recorded_at, True
         )

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, func, select, update
 from adapters.channels import build_message, describe_failure, open_channel
 from config.settings import Settings
 from models.kernel.database import read_session, write_session
+from models.kernel.lookups import get_programme
 from models.kernel.tables import OutboxMessage
-from models.phases.schedule import get_programme
 from models.reminders.delivery import PENDING, Outgoing, claim, mark_sent, release
 
 CLAIM_GROUP = 50  # messages claimed per transaction

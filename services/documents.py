@@ -1,164 +1,111 @@
-"""Drafting, numbering, writing and registering documents, for units or the programme."""
+"""Documents as the front ends ask for them: draft a selection (a flow run), list the
+registry, and the document types there are."""
 
-from datetime import date, datetime
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from adapters.figures import UNIT_FIGURE, UNIT_FIGURE_PART, pillar_charts
-from adapters.word import find_template, load_template
 from config.settings import get_settings
-from models.assessment.catalogue import Catalogue
-from models.documents.data import programme_report_data, unit_document_data
-from models.documents.facts import programme_facts, programme_summary, province_of, unit_facts
-from models.documents.registry import Draft, Outcome, register
-from models.documents.types import DocumentType, load_document_types
-from models.kernel.problems import InputError, Problem
-from models.kernel.tables import GeneratedDocument, PhaseRun, Programme
-from services.resources import actor
+from models.documents.types import DocumentType, load_document_types, resolve_types
+from models.kernel.database import make_engine, read_session
+from models.kernel.lookups import find_unit, get_programme
+from models.programme.settings import programme_settings
+from services.flow_runs import in_flow_settings
 
 
-def _template_folder(programme: Programme) -> Path | None:
-    folder = (programme.documents or {}).get("templates")
-    return Path(folder) if folder else None
+@dataclass(frozen=True)
+class Drafted:
+    """What drafting a selection made: new and unchanged documents, exports, their paths."""
+
+    new: int
+    unchanged: int
+    paths: tuple[str, ...]
+    pdfs: int | None = None
+    previews: int | None = None
 
 
-def _render(
-    draft: Draft, symbol: str | None, folder: Path | None, catalogue: Catalogue | None = None
-) -> bytes:
-    template = load_template(find_template(draft.template_name, draft.language, folder))
-    data = draft.data if symbol is None else draft.data | {"number": symbol}
-    media = None
-    # The self-assessment report's chart, drawn only for a template that shows it (~1 s each).
-    if catalogue is not None and "colours" in data and template.holds(UNIT_FIGURE_PART):
-        chart = pillar_charts(
-            catalogue, {draft.subject: data["colours"]}, "png", draft.language, UNIT_FIGURE
-        )
-        media = {UNIT_FIGURE_PART: chart}
-    return template.render(data, media)
+def selected_types(
+    *, types: list[str] | None, phase: str | None, unit: str | None
+) -> list[DocumentType]:
+    """The document types a request names (unit documents only when one unit is named)."""
+    chosen = resolve_types(types or None, phase)
+    return [t for t in chosen if t.issuer == "unit"] if unit else chosen
 
 
-def _drafted_already(
-    session: Session, programme: Programme, unit_ids: list[int], types: list[str], language: str
-) -> set[tuple[int, str]]:
-    rows = session.execute(
-        select(GeneratedDocument.unit_id, GeneratedDocument.doc_type).where(
-            GeneratedDocument.programme_id == programme.id,
-            GeneratedDocument.unit_id.in_(unit_ids),
-            GeneratedDocument.doc_type.in_(types),
-            GeneratedDocument.language == language,
-        )
-    )
-    return {(u, t) for u, t in rows}
-
-
-def _opened(session: Session, unit_ids: list[int], phases: set[str]) -> set[tuple[int, str]]:
-    rows = session.execute(
-        select(PhaseRun.unit_id, PhaseRun.phase).where(
-            PhaseRun.unit_id.in_(unit_ids), PhaseRun.phase.in_(phases), PhaseRun.status != "planned"
-        )
-    )
-    return {(u, p) for u, p in rows}
-
-
-def draft_unit_documents(
-    session: Session,
-    programme: Programme,
-    unit_ids: list[int],
-    types: list[DocumentType],
-    language: str,
+def draft_documents(
+    *,
+    programme: str | None,
     as_of: date,
-    recorded_at: datetime,
-    only_new: bool,
-) -> dict:
-    """Draft the given types for units in one transaction; `only_new` skips those done before."""
-    folder = _template_folder(programme)
-    templates = {t.key: load_template(find_template(t.key, language, folder)) for t in types}
-    facts = programme_facts(programme)
-    units = unit_facts(session, programme, unit_ids, language)
-    skip: set[tuple[int, str]] = set()
-    if only_new:
-        skip = _drafted_already(session, programme, unit_ids, [t.key for t in types], language)
-        opened = _opened(session, list(units), {t.phase for t in types})
-        skip |= {(u, t.key) for u in units for t in types if (u, t.phase) not in opened}
-    drafts = []
-    for unit_id, unit in sorted(units.items(), key=lambda kv: kv[1].code):
-        for doc_type in types:
-            if (unit_id, doc_type.key) in skip:
-                continue
-            issued, agency, data = unit_document_data(doc_type, language, facts, unit, as_of)
-            drafts.append(
-                Draft(
-                    subject=unit.code,
-                    unit_id=unit_id,
-                    phase=doc_type.phase,
-                    doc_type=doc_type,
-                    language=language,
-                    issuer=unit.code,
-                    agency_symbol=agency.symbol,
-                    issued_on=issued,
-                    data=data,
-                    template_name=doc_type.key,
-                    template_sha256=templates[doc_type.key].sha256,
-                )
-            )
-    outcomes = register(
-        session,
-        programme,
-        drafts,
-        lambda d, s: _render(d, s, folder, facts.catalogue),
-        get_settings().documents_dir,
-        actor(),
-        recorded_at,
-    )
-    return _counts(outcomes)
+    types: list[DocumentType],
+    language: str | None = None,
+    unit: str | None = None,
+    pdf: bool = False,
+    html: bool = False,
+) -> Drafted:
+    """Draft documents of the chosen types for every unit or one (a flow run); unchanged data
+    returns the same documents, changed data a new version."""
+    from flows.documents import generate_documents
 
-
-def _counts(outcomes: list[Outcome]) -> dict:
-    new = sum(o.new for o in outcomes)
-    paths = [o.document.path for o in outcomes]
-    return {"new": new, "unchanged": len(outcomes) - new, "paths": paths}
-
-
-def draft_programme_report_in(
-    session: Session, programme: Programme, language: str, as_of: date, recorded_at: datetime
-) -> dict:
-    """Draft and register the coordinator's summary report in the caller's transaction."""
-    doc_type = load_document_types()["programme_report"]
-    folder = _template_folder(programme)
-    template = load_template(find_template(doc_type.key, language, folder))
-    try:
-        issued, agency, data = programme_report_data(
-            doc_type,
-            language,
-            programme_facts(programme),
-            programme_summary(session, programme, as_of),
-            province_of(session, programme),
-            as_of,
+    with read_session(make_engine(get_settings().engine_url)) as session:
+        found = get_programme(session, programme)
+        code = found.code
+        unit_code = find_unit(session, found, unit).code if unit else None
+        language = language or programme_settings(found).documents.language
+    with in_flow_settings():
+        result = generate_documents(
+            code, as_of, [t.key for t in types], language, unit_code, pdf=pdf, html=html
         )
-    except LookupError as exc:
-        raise InputError([Problem(programme.source_file, None, "documents", str(exc))]) from exc
-    draft = Draft(
-        subject=programme.code,
-        unit_id=None,
-        phase=doc_type.phase,
-        doc_type=doc_type,
-        language=language,
-        issuer="coordinator",
-        agency_symbol=agency.symbol,
-        issued_on=issued,
-        data=data,
-        template_name=doc_type.key,
-        template_sha256=template.sha256,
+    return Drafted(
+        result["new"],
+        result["unchanged"],
+        tuple(result["paths"]),
+        result.get("pdfs"),
+        result.get("previews"),
     )
-    outcomes = register(
-        session,
-        programme,
-        [draft],
-        lambda d, s: _render(d, s, folder),
-        get_settings().documents_dir,
-        actor(),
-        recorded_at,
-    )
-    return _counts(outcomes)
+
+
+def registered_documents(
+    *,
+    programme: str | None,
+    unit: str | None = None,
+    phase: str | None = None,
+    doc_type: str | None = None,
+    all_versions: bool = False,
+) -> list[dict]:
+    """The registry's rows (number, date, type, version, file, hashes), as records; `unit` is
+    a unit's code or the programme's own (for its reports)."""
+    from models.documents.registry import list_documents
+
+    with read_session(make_engine(get_settings().engine_url)) as session:
+        found = get_programme(session, programme)
+        subject = unit
+        if unit and unit.upper() != found.code.upper():
+            subject = find_unit(session, found, unit, in_roster=False).code
+        elif unit:
+            subject = found.code
+        docs = list_documents(session, found.id, subject, phase, doc_type, not all_versions)
+        versions = {d.id: d.version for d in docs}
+        return [
+            {
+                "unit": d.subject,
+                "phase": d.phase,
+                "type": d.doc_type,
+                "language": d.language,
+                "version": d.version,
+                "replaces": versions.get(d.replaces_id, d.version - 1 if d.replaces_id else None),
+                "number": d.number_symbol or "",
+                "issued_on": d.issued_on.isoformat(),
+                "path": d.path,
+                "output_sha256": d.output_sha256,
+                "data_sha256": d.data_sha256,
+                "template": d.template_name,
+                "template_sha256": d.template_sha256,
+                "created_by": d.created_by,
+                "created_at": d.created_at.isoformat(),
+            }
+            for d in docs
+        ]
+
+
+def document_types() -> list[DocumentType]:
+    """Every document type the phases draft."""
+    return list(load_document_types().values())

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from config.settings import Settings
 from models.kernel.database import read_session, schema_revision
-from models.phases.schedule import get_programme
+from models.kernel.lookups import get_programme
 from models.phases.sweeps import last_sweep
 from models.programme.store import programme_calendar
 from models.reminders.delivery import backlog

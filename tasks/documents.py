@@ -8,8 +8,9 @@ from prefect.cache_policies import NO_CACHE
 from adapters import exports
 from models.documents.types import load_document_types
 from models.kernel.database import write_session
-from models.phases.schedule import get_programme
-from services.documents import draft_programme_report_in, draft_unit_documents
+from models.kernel.lookups import get_programme
+from models.programme.settings import programme_settings
+from services.drafting import draft_programme_report_in, draft_unit_documents
 from services.resources import database
 
 
@@ -38,10 +39,10 @@ def draft_batch(
     types = [known[k] for k in type_keys]
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
-        settings = programme.documents or {}
-        if only_new and not settings.get("draft_on_open", True):
+        settings = programme_settings(programme).documents
+        if only_new and not settings.draft_on_open:
             return {"new": 0, "unchanged": 0, "paths": []}
-        language = language or settings.get("language", "vi")
+        language = language or settings.language
         return draft_unit_documents(
             session, programme, unit_ids, types, language, as_of, recorded_at, only_new
         )

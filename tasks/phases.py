@@ -5,11 +5,10 @@ from datetime import UTC, date, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from models.assessment.action_items import find_unit
 from models.kernel.database import read_session, write_session
-from models.phases.planning import PHASES
+from models.kernel.lookups import find_unit, get_programme
+from models.kernel.vocabulary import PHASES
 from models.phases.reconcile import reconcile_phase
-from models.phases.schedule import get_programme
 from models.phases.sweeps import record_sweep
 from services.advance import draft_opened_documents
 from services.audit_heads import keep_head

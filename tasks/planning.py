@@ -11,7 +11,8 @@ from adapters.rendering import render_text
 from config.settings import get_settings
 from models.audit.chain import Change, append_changes
 from models.kernel.database import read_session, write_session
-from models.phases.schedule import get_programme, plan_units, unit_batches
+from models.kernel.lookups import get_programme
+from models.phases.schedule import plan_units, unit_batches
 from models.phases.status import wave_phase_summary
 from models.programme.store import programme_calendar
 from services.resources import actor, database

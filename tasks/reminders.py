@@ -8,7 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from adapters.rendering import render_digest
 from config.settings import get_settings
 from models.kernel.database import write_session
-from models.phases.schedule import get_programme
+from models.kernel.lookups import get_programme
 from models.reminders.outbox import enqueue, save_messages, unsent_digests
 from services.delivery import deliver_outbox
 from services.resources import database

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 def draft_reports_concurrently(engine, days: list[date]) -> list[BaseException]:
     """Draft one report version per day, the days split between two threads; their errors."""
     from models.kernel.database import write_session
-    from models.phases.schedule import get_programme
-    from services.documents import draft_programme_report_in
+    from models.kernel.lookups import get_programme
+    from services.drafting import draft_programme_report_in
 
     errors: list[BaseException] = []
 

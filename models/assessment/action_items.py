@@ -7,12 +7,15 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.assessment.catalogue import Catalogue
-from models.assessment.ratings import RATINGS, period_ratings, standing_rating
+from models.assessment.ratings import period_ratings, standing_rating
 from models.audit.chain import Change, append_changes
 from models.kernel.calendar import WorkingCalendar
+from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, NotFoundError, Problem
 from models.kernel.tables import ActionItem, PhaseRun, Programme, Unit
+from models.kernel.vocabulary import RATINGS
 from models.phases.reconcile import programme_catalogue
+from models.programme.settings import programme_settings
 from models.programme.store import programme_calendar
 
 STATUSES = ("open", "in_progress", "done", "dropped")
@@ -31,11 +34,11 @@ class ItemDefaults:
     @classmethod
     def of(cls, programme: Programme) -> "ItemDefaults":
         """The defaults of a programme's `assessment:` settings."""
-        data = programme.assessment or {}
+        data = programme_settings(programme).assessment
         return cls(
-            data.get("item_owner") or DEFAULT_OWNER,
-            data.get("item_target", "green"),
-            int(data.get("item_due_days", 30)),
+            data.item_owner or DEFAULT_OWNER,
+            data.item_target,
+            data.item_due_days,
         )
 
 
@@ -96,16 +99,6 @@ def check_fields(
                 f"the next working day is {cal.next_working_day(fields.due)}",
             )
     return problems
-
-
-def find_unit(session: Session, programme: Programme, code: str) -> Unit:
-    """A unit of the programme by code, or NotFoundError."""
-    unit = session.scalars(
-        select(Unit).where(Unit.programme_id == programme.id, Unit.code == code)
-    ).first()
-    if unit is None:
-        raise NotFoundError(f"no unit {code!r} in programme {programme.code}")
-    return unit
 
 
 def phase_opening(session: Session, unit: Unit, phase: str) -> date:

@@ -7,7 +7,6 @@ checks every cell and reports each problem as sheet!cell, and returns nothing wh
 
 import hashlib
 import hmac
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,11 +14,12 @@ from pathlib import Path
 from models.assessment.catalogue import COLOURS, Catalogue
 from models.kernel.cells import text_cells_only
 from models.kernel.problems import InputError, Problem
+from models.kernel.vocabulary import RATINGS, nfc, rating_label
 
 SHEET = "Tự đánh giá"
 META_SHEET = "rollout"
 FIRST_ROW = 10
-LABELS = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}
+LABELS = {r: rating_label(r) for r in RATINGS}  # the words a unit picks from
 _FROM_LABEL = {
     **{v.lower(): k for k, v in LABELS.items()},
     **{k: k for k in COLOURS},
@@ -272,7 +272,7 @@ def read_form(path: Path, catalogue: Catalogue, key: bytes | None = None) -> Fil
 def _text(value) -> str:
     if value is None:
         return ""
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return nfc(str(value)).strip()
 
 
 def _day(value) -> date | None:

@@ -7,11 +7,11 @@ from sqlmodel import Session
 
 from models.assessment.form import SHEET, FilledForm
 from models.audit.chain import Change, append_changes
+from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import IndicatorRating, Programme, Unit
+from models.kernel.vocabulary import RATINGS
 from models.phases.reconcile import programme_catalogue
-
-RATINGS = ("red", "yellow", "green")
 
 
 def period_ratings(session: Session, unit_id: int, period: int) -> dict[str, IndicatorRating]:
@@ -38,11 +38,7 @@ def record_ratings(
     """Store a unit's self-ratings for a period (red, yellow or green per indicator)."""
     source = "ratings"
     problems: list[Problem] = []
-    unit = session.scalars(
-        select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit_code)
-    ).first()
-    if unit is None:
-        problems.append(Problem(source, None, "unit", f"no unit {unit_code!r} in {programme.code}"))
+    unit = find_unit(session, programme, unit_code)
     codes = set(programme_catalogue(programme).codes)
     for code, rating in sorted(ratings.items()):
         if code not in codes:
@@ -185,13 +181,7 @@ def verify_ratings(
                 source, None, "verifier", "a verified rating needs the verifier; give --verifier"
             )
         )
-    unit = session.scalars(
-        select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit_code)
-    ).first()
-    if unit is None:
-        raise InputError(
-            [Problem(source, None, "unit", f"no unit {unit_code!r} in {programme.code}")]
-        )
+    unit = find_unit(session, programme, unit_code)
     codes = set(programme_catalogue(programme).codes)
     have = period_ratings(session, unit.id, period)
     if not decisions:

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.kernel.lookups import get_programme
 from models.kernel.tables import Evidence, PhaseRun, Unit, Wave
-from models.phases.planning import PHASES
-from models.phases.schedule import get_programme
+from models.kernel.vocabulary import PHASES
 from models.programme.store import programme_calendar, programme_steps
 
 

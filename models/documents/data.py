@@ -9,27 +9,13 @@ from models.documents.types import (
     DocumentType,
     date_line_en,
     date_line_vi,
-    nfc,
     place_name,
     short_date,
     unit_agency,
 )
 from models.kernel.calendar import weekday_vi
-from models.phases.planning import PHASES
+from models.kernel.vocabulary import PHASES, nfc, rating_label, run_state_label
 
-_STATUS = {
-    "vi": {
-        "planned": "Chưa bắt đầu",
-        "open": "Đang thực hiện",
-        "overdue": "Quá hạn",
-        "done": "Hoàn thành",
-    },
-    "en": {"planned": "Planned", "open": "Open", "overdue": "Overdue", "done": "Done"},
-}
-_RATING = {
-    "vi": {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh", None: ""},
-    "en": {"red": "Red", "yellow": "Yellow", "green": "Green", None: ""},
-}
 _WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # Which documents are reports of a moment (dated the day they are made) rather than papers of
 # the phase's start (dated the day the phase opened, so that drafting again changes nothing).
@@ -215,7 +201,7 @@ def _phase_rows(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> li
                 "start": short_date(run.start),
                 "due": short_date(run.due),
                 "done": short_date(run.done),
-                "status": _STATUS[language][run.status],
+                "status": run_state_label(run.status, language),
             }
         )
     return rows
@@ -245,7 +231,7 @@ def _assessment(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> di
             "code": code,
             "pillar": catalogue.pillar_of(code) if code in catalogue.indicators else "",
             "name": catalogue.indicator(code).name(language),
-            "rating": _RATING[language].get(ratings.get(code), ""),
+            "rating": rating_label(ratings.get(code), language, unrated=""),
             "note": "",
         }
         for code in catalogue.codes
@@ -299,8 +285,8 @@ def _items(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> list[di
             "no": no,
             "indicator": item.indicator,
             "task": item.task,
-            "rating": _RATING[language].get(item.rating, ""),
-            "target": _RATING[language].get(item.target, item.target),
+            "rating": rating_label(item.rating, language, unrated=""),
+            "target": rating_label(item.target, language),
             "owner": item.owner,
             "due": short_date(item.due),
         }

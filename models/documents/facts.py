@@ -18,10 +18,11 @@ from models.documents.data import (
 )
 from models.documents.types import place_name
 from models.kernel.tables import ActionItem, IndicatorRating, PhaseRun, Programme, Unit
-from models.phases.planning import PHASES
+from models.kernel.vocabulary import PHASES
 from models.phases.reconcile import programme_catalogue
 from models.phases.status import status_rows
 from models.programme.file import phase_defaults
+from models.programme.settings import programme_settings
 
 DEFAULT_ITEM_OWNER = {"en": "Office of the People's Committee"}  # Vietnamese: ItemDefaults
 
@@ -34,7 +35,7 @@ def programme_facts(programme: Programme) -> ProgrammeFacts:
         title=programme.title,
         legal_basis=programme.legal_basis,
         coordinator=programme.coordinator,
-        settings=programme.documents or {},
+        settings=programme_settings(programme).documents.model_dump(),
         phase_names=names,
         catalogue=programme_catalogue(programme),
     )

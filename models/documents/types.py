@@ -15,7 +15,7 @@ from models.audit.chain import canonical_json
 from models.kernel.calendar import format_date_vi
 from models.kernel.identifiers import code_problem
 from models.kernel.problems import InputError, Problem
-from models.phases.planning import PHASES
+from models.kernel.vocabulary import PHASES, nfc
 
 DOCUMENT_TYPES_FILE = CONFIG_DIR / "documents.yaml"
 LANGUAGES = ("vi", "en")
@@ -130,11 +130,6 @@ def resolve_types(names: list[str] | None, phase: str | None) -> list[DocumentTy
         )
     chosen = [known[n] for n in names] if names else list(known.values())
     return [t for t in chosen if phase is None or t.phase == phase]
-
-
-def nfc(text: str) -> str:
-    """Text in Unicode NFC, the form every document and message uses."""
-    return unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True)

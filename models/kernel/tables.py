@@ -78,7 +78,7 @@ class PhaseRun(SQLModel, table=True):
     forecast_due: date
     actual_start: date | None = None
     actual_done: date | None = None
-    status: str = Field(default="planned", max_length=20)
+    status: str = Field(default="planned", max_length=20)  # a RunState (models.kernel.vocabulary)
 
 
 class Evidence(SQLModel, table=True):

@@ -13,10 +13,11 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
+from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import Evidence, PhaseRun, Programme, Unit, Wave
+from models.kernel.vocabulary import PHASES, RunState
 from models.phases.completion import ATTENDANCE, decision_kinds, evidence_kinds, parse_requirements
-from models.phases.planning import PHASES
 from models.phases.schedule import move_runs, unit_forecast
 from models.programme.store import programme_calendar, programme_steps
 
@@ -50,16 +51,7 @@ def _unit_runs(
                 SOURCE, None, "PHASE", f"{phase!r} is not a phase; use one of {', '.join(PHASES)}"
             )
         )
-    unit = session.scalars(
-        select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit_code)
-    ).first()
-    if unit is None or not unit.in_roster:
-        problems.append(
-            Problem(
-                SOURCE, None, "UNIT", f"no unit {unit_code!r} in the roster of {programme.code}"
-            )
-        )
-        return None, {}
+    unit = find_unit(session, programme, unit_code)  # NotFoundError: exit 1, closest codes
     runs = {
         r.phase: r for r in session.scalars(select(PhaseRun).where(PhaseRun.unit_id == unit.id))
     }
@@ -94,7 +86,7 @@ def record(
     run = runs.get(rec.phase)
     type_ = "decision" if rec.decision is not None else "evidence"
     if run is not None:
-        if run.status == "planned":
+        if run.status == RunState.PLANNED:
             problems.append(
                 Problem(
                     SOURCE,
@@ -268,7 +260,7 @@ def reopen(
     run = runs.get(phase)
     if not reason.strip():
         problems.append(Problem(source, None, "--reason", "say why the phase is reopened"))
-    if run is not None and run.status != "done":
+    if run is not None and run.status != RunState.DONE:
         problems.append(
             Problem(
                 source,
@@ -278,7 +270,7 @@ def reopen(
             )
         )
     later = [runs[p] for p in PHASES[PHASES.index(phase) + 1 :] if p in runs] if run else []
-    if done_later := [r.phase for r in later if r.status == "done"]:
+    if done_later := [r.phase for r in later if r.status == RunState.DONE]:
         problems.append(
             Problem(
                 source,
@@ -307,7 +299,7 @@ def reopen(
     ]
     run.actual_done = None
     for r in later:
-        if r.status in ("open", "overdue"):
+        if r.status in (RunState.OPEN, RunState.OVERDUE):
             changes.append(
                 Change(
                     "phase.reverted",
@@ -316,12 +308,14 @@ def reopen(
                     programme.code,
                 )
             )
-            r.status, r.actual_start = "planned", None
+            r.status, r.actual_start = RunState.PLANNED, None
     cal = programme_calendar(session, programme.id)
     wave_start = session.get(Wave, unit.wave_id).start
     windows = unit_forecast(runs, wave_start, programme_steps(programme), cal)
     if moved := move_runs(runs, windows, False, cal):
         changes.append(Change("plan.forecast", subject, moved, programme.code))
-    run.status = "overdue" if as_of > run.forecast_due else "open"  # against the new window
+    run.status = (
+        RunState.OVERDUE if as_of > run.forecast_due else RunState.OPEN
+    )  # against the new window
     append_changes(session, changes, actor, now)
     return run

@@ -2,21 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from models.kernel.calendar import WorkingCalendar
-
-PHASES = ("survey", "training", "self_assessment", "action_plan", "reporting")
-
-
-class Status(StrEnum):
-    """Where a phase run stands on a given date."""
-
-    NOT_STARTED = "not_started"
-    OPEN = "open"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    DONE = "done"
+from models.kernel.vocabulary import Status
 
 
 @dataclass(frozen=True)

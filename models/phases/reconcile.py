@@ -9,9 +9,10 @@ from sqlmodel import Session
 from models.assessment.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
 from models.audit.chain import Change, append_changes
 from models.kernel.tables import Evidence, IndicatorRating, PhaseRun, Programme, Unit, Wave
+from models.kernel.vocabulary import PHASES, RunState
 from models.phases.completion import Fact, completion_date, parse_requirements
-from models.phases.planning import PHASES
 from models.phases.schedule import move_runs, unit_forecast
+from models.programme.settings import programme_settings
 from models.programme.store import programme_calendar, programme_steps
 
 
@@ -45,7 +46,7 @@ def reconcile_phase(
     for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(unit_ids))):
         runs[run.unit_id][run.phase] = run
     facts = _facts(session, [r[phase].id for r in runs.values() if phase in r], as_of)
-    verified = (programme.assessment or {}).get("require_verification", False)
+    verified = programme_settings(programme).assessment.require_verification
     ratings = (
         _ratings(session, unit_ids, as_of, codes, verified) if phase == "self_assessment" else {}
     )
@@ -60,15 +61,19 @@ def reconcile_phase(
         subject = f"{programme.code}/{unit.code}/{phase}"
         before = len(changes)
         previous = have.get(PHASES[index - 1]) if index else None
-        if run.status == "planned" and as_of >= run.forecast_start and _done_by(previous, as_of):
-            run.status, run.actual_start = "open", run.forecast_start
+        if (
+            run.status == RunState.PLANNED
+            and as_of >= run.forecast_start
+            and _done_by(previous, as_of)
+        ):
+            run.status, run.actual_start = RunState.OPEN, run.forecast_start
             changes.append(Change("phase.opened", subject, _window(run), programme.code))
             counts["opened"] += 1
-        if run.status in ("open", "overdue"):
+        if run.status in (RunState.OPEN, RunState.OVERDUE):
             own = facts.get(run.id, []) + ratings.get((unit_id, run.actual_start.year), [])
             done = completion_date(requirements, own, unit.officials, len(codes))
             if done is not None:
-                run.status, run.actual_done = "done", max(done, run.actual_start)
+                run.status, run.actual_done = RunState.DONE, max(done, run.actual_start)
                 late = max(
                     0,
                     cal.working_days_between(
@@ -82,8 +87,8 @@ def reconcile_phase(
                 if moved := move_runs(have, windows, False, cal):
                     subject_unit = f"{programme.code}/{unit.code}"
                     changes.append(Change("plan.forecast", subject_unit, moved, programme.code))
-            elif run.status == "open" and as_of > run.forecast_due:
-                run.status = "overdue"
+            elif run.status == RunState.OPEN and as_of > run.forecast_due:
+                run.status = RunState.OVERDUE
                 late = cal.working_days_between(run.forecast_due, as_of)
                 payload = _window(run) | {"as_of": as_of, "late_days": late}
                 changes.append(Change("phase.overdue", subject, payload, programme.code))

@@ -7,28 +7,9 @@ from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
 from models.kernel.calendar import WorkingCalendar
-from models.kernel.problems import NotFoundError
 from models.kernel.tables import PhaseRun, Programme, Unit, Wave
 from models.phases.planning import Actual, PhaseStep, Window, baseline, forecast, slip_days
 from models.programme.store import iso, programme_calendar, programme_steps
-
-
-def get_programme(session: Session, code: str | None) -> Programme:
-    """The programme with `code`, or the only one stored when `code` is None."""
-    if code:
-        found = session.scalars(select(Programme).where(Programme.code == code)).first()
-        if found is None:
-            known = ", ".join(session.scalars(select(Programme.code))) or "none"
-            raise NotFoundError(f"no programme {code!r}; loaded programmes: {known}")
-        return found
-    programmes = list(session.scalars(select(Programme).limit(2)))
-    if len(programmes) != 1:
-        raise NotFoundError(
-            "no programme loaded yet; run `rollout init PROGRAMME.yaml`"
-            if not programmes
-            else "several programmes are loaded; name one with --programme CODE"
-        )
-    return programmes[0]
 
 
 def unit_batches(session: Session, programme: Programme, size: int) -> list[list[int]]:

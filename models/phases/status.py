@@ -6,10 +6,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import NotFoundError
 from models.kernel.tables import PhaseRun, Programme, Unit, Wave
-from models.phases.planning import PHASES, Actual, Status, Window, slip_days, status_on
-from models.phases.schedule import get_programme
+from models.kernel.vocabulary import PHASES, Status
+from models.phases.planning import Actual, Window, slip_days, status_on
 from models.programme.store import programme_calendar
 
 
@@ -66,7 +67,7 @@ def status_rows(
         .order_by(Wave.position, Unit.code, PhaseRun.seq)
     )
     if unit_code:
-        query = query.where(Unit.code == unit_code)
+        query = query.where(Unit.id == find_unit(session, programme, unit_code).id)
     rows = []
     for code, name, wave, phase, start, due, b_start, b_due, a_start, a_done in session.execute(
         query
@@ -94,11 +95,7 @@ def status_rows(
             )
         )
     if unit_code and not rows:
-        unit = session.scalars(
-            select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit_code)
-        ).first()
-        if unit is None or not unit.in_roster:
-            raise NotFoundError(f"no unit {unit_code!r} in programme {programme.code}'s roster")
+        unit = find_unit(session, programme, unit_code)
         if unit.wave_id is None:
             raise NotFoundError(f"unit {unit_code!r} is in no wave of {programme.code}: no plan")
         raise NotFoundError(f"unit {unit_code!r} is not planned yet; run `rollout plan`")

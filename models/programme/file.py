@@ -1,6 +1,5 @@
 """Programme files (YAML): parsing and validation, every problem named by line and field."""
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,8 @@ from models.assessment.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catal
 from models.kernel.calendar import WorkingCalendar
 from models.kernel.identifiers import text_problem
 from models.kernel.problems import InputError, Problem
-from models.phases.planning import PHASES, PhaseStep
+from models.kernel.vocabulary import PHASES, nfc
+from models.phases.planning import PhaseStep
 from models.programme.roster import UnitRecord, load_roster
 from models.programme.schema import PhaseIn, ProgrammeIn
 from models.reminders.rules import default_policy
@@ -144,7 +144,7 @@ def _message(error: dict) -> str:
 
 def _nfc(value: Any) -> Any:
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return nfc(value)
     if isinstance(value, dict):
         return {_nfc(k): _nfc(v) for k, v in value.items()}
     if isinstance(value, list):

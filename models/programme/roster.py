@@ -1,7 +1,6 @@
 """Unit rosters (CSV or XLSX): parsing and validation, every problem named by row and column."""
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from models.kernel.identifiers import code_problem, text_problem
 from models.kernel.problems import InputError, Problem
+from models.kernel.vocabulary import nfc
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "email")
 MAX_ROSTER_BYTES = 20 * 2**20  # a national roster of 3,355 units is about 0.3 MB
@@ -50,7 +50,7 @@ class UnitRecord:
     officials: int | None = None
 
 
-def nfc(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as stripped text in Unicode NFC ('' for empty)."""
     if value is None:
         return ""
@@ -58,7 +58,7 @@ def nfc(value: object) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return nfc(str(value)).strip()
 
 
 def _read_rows(path: Path) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
@@ -86,7 +86,7 @@ def _read_csv(path: Path) -> list[tuple[int, list[str]]]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             for row in reader:
-                rows.append((reader.line_num, [nfc(c) for c in row]))
+                rows.append((reader.line_num, [cell_text(c) for c in row]))
     except UnicodeDecodeError as exc:
         raise InputError(
             [Problem(str(path), None, None, f"not UTF-8 ({exc.reason}); save it as CSV UTF-8")]
@@ -109,7 +109,7 @@ def _read_xlsx(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         rows = [
-            (i, [nfc(c) for c in row])
+            (i, [cell_text(c) for c in row])
             for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
     except (BadZipFile, InvalidFileException, KeyError, ValueError, OSError, IndexError) as exc:

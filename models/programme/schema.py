@@ -6,13 +6,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from models.kernel.vocabulary import PHASES
 from models.phases.completion import parse_requirements
 
-PhaseCode = Literal["survey", "training", "self_assessment", "action_plan", "reporting"]
+PhaseCode = Literal[PHASES]  # the vocabulary's five phases, as pydantic checks a key
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
 class CoordinatorIn(_Strict):

@@ -9,8 +9,10 @@ from sqlmodel import Session
 from models.assessment.action_items import ACTIVE
 from models.kernel.calendar import WorkingCalendar, format_date_vi, weekday_vi
 from models.kernel.tables import ActionItem, OutboxMessage, PhaseRun, Programme, ReminderItem, Unit
+from models.kernel.vocabulary import rating_label
 from models.phases.completion import parse_requirements
 from models.programme.file import phase_defaults
+from models.programme.settings import programme_settings
 from models.programme.store import programme_calendar, programme_steps
 from models.reminders.rules import ReminderPolicy, current, default_policy
 
@@ -114,7 +116,7 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
     cal = programme_calendar(session, programme.id)
     _, _, names = phase_defaults()
     verified = ("", "")
-    if (programme.assessment or {}).get("require_verification"):
+    if programme_settings(programme).assessment.require_verification:
         verified = (" và được thẩm định", ", each verified")
     expected = {
         s.phase: (
@@ -199,7 +201,7 @@ def _entry(item, run, unit, expected, name, as_of: date, cal: WorkingCalendar) -
 def _action_entry(action: ActionItem, name: dict, as_of: date, cal: WorkingCalendar) -> dict:
     """What a reminder of an action item says instead of the phase's criteria."""
     left = cal.working_days_between(as_of, action.due)
-    target_vi = {"red": "Đỏ", "yellow": "Vàng", "green": "Xanh"}[action.target]
+    target_vi = rating_label(action.target)
     about = f"chỉ số {action.indicator}: " if action.indicator else ""
     return {
         "item": action.id,

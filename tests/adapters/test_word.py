@@ -12,7 +12,7 @@ from adapters.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate
 from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from models.documents.data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
 from models.documents.types import load_document_types
-from models.phases.planning import PHASES
+from models.kernel.vocabulary import PHASES
 from models.programme.file import phase_defaults
 from tests.docx_checks import check_decree_30
 

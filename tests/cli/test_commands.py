@@ -103,14 +103,44 @@ def test_status_table_and_gantt(loaded):
     assert "self_assessment" in gantt.output and "█" in gantt.output and "│" in gantt.output
 
 
-def test_unknown_things_get_one_clear_message(loaded):
+def test_unknown_things_get_one_clear_message(loaded, tmp_path):
     result = rollout("show", "NOPE")
     assert result.exit_code == 1
-    assert "no unit 'NOPE' in programme HP-2023-PILOT" in result.output
+    assert "no unit 'NOPE' in the roster of HP-2023-PILOT" in result.output
     result = rollout("show", "HP")
     assert "is in no wave" in result.output
     result = rollout("status", "--programme", "XX")
-    assert result.exit_code == 1 and "loaded programmes: HP-2023-PILOT" in result.output
+    assert result.exit_code == 1 and "(loaded: HP-2023-PILOT)" in result.output
+    # One lookup for every command: a mistyped unit exits 1 and the closest codes are offered.
+    answers = tmp_path / "answers.pdf"
+    answers.write_bytes(b"%PDF-1.4")
+    for command in (
+        ("show", "HP-HAIANN"),
+        ("status", "--unit", "HP-HAIANN"),
+        ("record", "HP-HAIANN", "survey", "--evidence", str(answers)),
+        ("reopen", "HP-HAIANN", "survey", "--reason", "typo"),
+        ("docs", "list", "--unit", "HP-HAIANN"),
+        ("docs", "generate", "--unit", "HP-HAIANN"),
+        ("assess", "form", "HP-HAIANN"),
+        ("assess", "verify", "HP-HAIANN", "--all", "--verifier", "V"),
+        ("actions", "draft", "HP-HAIANN"),
+        ("actions", "list", "--unit", "HP-HAIANN"),
+        ("calendar", "export", "--unit", "HP-HAIANN"),
+    ):
+        result = rollout(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "no unit 'HP-HAIANN'" in result.output, command
+        assert "did you mean HP-HAIAN?" in " ".join(result.output.split()), command
+    result = rollout("sweep", "--programme", "hp-2023-pilot-x")
+    assert result.exit_code == 1 and "did you mean HP-2023-PILOT?" in result.output
+
+
+def test_codes_are_matched_ignoring_case(loaded):
+    result = rollout("show", "hp-danglam", "--as-of", "2023-05-15")
+    assert result.exit_code == 0, result.output
+    assert "Ủy ban nhân dân phường Đằng Lâm" in result.output
+    result = rollout("status", "--programme", "hp-2023-pilot", "--unit", "Hp-DangLam")
+    assert result.exit_code == 0 and "HP-DANGLAM" in result.output
 
 
 def test_status_before_init_says_what_to_do(home):
@@ -183,7 +213,7 @@ def test_an_unexpected_failure_is_one_line_with_the_details_kept(loaded, monkeyp
     def broken(*_args, **_kw):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("models.phases.status.status_rows", broken)
+    monkeypatch.setattr("services.programmes.status_rows", broken)
     monkeypatch.setattr(sys, "argv", ["rollout", "status"])
     with pytest.raises(SystemExit) as exit_info:
         cli.main()

@@ -185,9 +185,9 @@ def test_an_evidence_file_over_the_limit_is_refused_before_it_is_copied(engine, 
     from datetime import UTC, date, datetime
 
     from models.kernel.database import write_session
+    from models.kernel.lookups import get_programme
     from models.phases.evidence import Recording, record
     from models.phases.reconcile import reconcile_phase
-    from models.phases.schedule import get_programme
 
     load_and_plan(engine, programme_dir[0])
     with write_session(engine) as session:

@@ -17,6 +17,7 @@ from models.assessment.action_items import (
 from models.assessment.ratings import period_ratings, record_ratings, verify_ratings
 from models.assessment.summary import summarise, unit_comparison
 from models.kernel.database import write_session
+from models.kernel.lookups import get_programme
 from models.kernel.problems import InputError
 from models.kernel.tables import (
     ActionItem,
@@ -26,7 +27,6 @@ from models.kernel.tables import (
     ReminderItem,
     Unit,
 )
-from models.phases.schedule import get_programme
 from models.programme.store import programme_calendar
 from models.reminders.outbox import enqueue, unsent_digests
 from tests.conftest import with_assessment

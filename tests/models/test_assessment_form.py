@@ -10,9 +10,9 @@ from sqlmodel import Session
 from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from models.assessment.form import FIRST_ROW, SHEET, read_form, write_form
 from models.assessment.ratings import record_form
+from models.kernel.lookups import get_programme
 from models.kernel.problems import InputError
 from models.kernel.tables import IndicatorRating
-from models.phases.schedule import get_programme
 from tests.models.test_store import load_and_plan
 
 CATALOGUE = load_catalogue(DEFAULT_CATALOGUE)

@@ -5,11 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from models.kernel.calendar import WorkingCalendar
+from models.kernel.vocabulary import PHASES, Status
 from models.phases.planning import (
-    PHASES,
     Actual,
     PhaseStep,
-    Status,
     Window,
     baseline,
     forecast,

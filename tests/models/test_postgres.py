@@ -45,8 +45,9 @@ def test_phases_and_the_reminder_outbox_on_postgresql(pg_url, programme_dir):
     from datetime import UTC, datetime
 
     from models.kernel.database import write_session
+    from models.kernel.lookups import get_programme
     from models.kernel.tables import OutboxMessage, ReminderItem
-    from models.phases.schedule import get_programme, unit_batches
+    from models.phases.schedule import unit_batches
     from models.reminders.outbox import enqueue, save_messages, unsent_digests
     from tests.models.test_reconcile import sweep
 
@@ -82,9 +83,9 @@ def test_documents_are_numbered_once_each_by_concurrent_writers_on_postgresql(
 
     from models.documents.types import types_of_phase
     from models.kernel.database import write_session
+    from models.kernel.lookups import get_programme
     from models.kernel.tables import GeneratedDocument, Unit
-    from models.phases.schedule import get_programme
-    from services.documents import draft_unit_documents
+    from services.drafting import draft_unit_documents
     from tests.concurrent_writers import draft_reports_concurrently
 
     engine = make_engine(pg_url)
@@ -125,8 +126,8 @@ def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, progr
     from datetime import UTC, datetime
 
     from models.kernel.database import write_session
+    from models.kernel.lookups import get_programme
     from models.kernel.tables import ReminderItem, Unit
-    from models.phases.schedule import get_programme
     from models.reminders.outbox import enqueue
     from tests.conftest import with_assessment
     from tests.models.test_action_programme import (

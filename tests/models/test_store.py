@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from models.audit.chain import verify_chain
 from models.kernel.database import make_engine, migrate, write_session
+from models.kernel.lookups import get_programme
 from models.kernel.tables import AuditEvent, PhaseRun, Unit
-from models.phases.schedule import get_programme, plan_units, unit_batches
+from models.phases.schedule import plan_units, unit_batches
 from models.phases.status import status_rows
 from models.programme.file import load_programme
 from models.programme.store import store_programme

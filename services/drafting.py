@@ -1,0 +1,165 @@
+"""Drafting, numbering, writing and registering documents, for units or the programme."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from adapters.figures import UNIT_FIGURE, UNIT_FIGURE_PART, pillar_charts
+from adapters.word import find_template, load_template
+from config.settings import get_settings
+from models.assessment.catalogue import Catalogue
+from models.documents.data import programme_report_data, unit_document_data
+from models.documents.facts import programme_facts, programme_summary, province_of, unit_facts
+from models.documents.registry import Draft, Outcome, register
+from models.documents.types import DocumentType, load_document_types
+from models.kernel.problems import InputError, Problem
+from models.kernel.tables import GeneratedDocument, PhaseRun, Programme
+from models.programme.settings import programme_settings
+from services.resources import actor
+
+
+def _template_folder(programme: Programme) -> Path | None:
+    folder = programme_settings(programme).documents.templates
+    return Path(folder) if folder else None
+
+
+def _render(
+    draft: Draft, symbol: str | None, folder: Path | None, catalogue: Catalogue | None = None
+) -> bytes:
+    template = load_template(find_template(draft.template_name, draft.language, folder))
+    data = draft.data if symbol is None else draft.data | {"number": symbol}
+    media = None
+    # The self-assessment report's chart, drawn only for a template that shows it (~1 s each).
+    if catalogue is not None and "colours" in data and template.holds(UNIT_FIGURE_PART):
+        chart = pillar_charts(
+            catalogue, {draft.subject: data["colours"]}, "png", draft.language, UNIT_FIGURE
+        )
+        media = {UNIT_FIGURE_PART: chart}
+    return template.render(data, media)
+
+
+def _drafted_already(
+    session: Session, programme: Programme, unit_ids: list[int], types: list[str], language: str
+) -> set[tuple[int, str]]:
+    rows = session.execute(
+        select(GeneratedDocument.unit_id, GeneratedDocument.doc_type).where(
+            GeneratedDocument.programme_id == programme.id,
+            GeneratedDocument.unit_id.in_(unit_ids),
+            GeneratedDocument.doc_type.in_(types),
+            GeneratedDocument.language == language,
+        )
+    )
+    return {(u, t) for u, t in rows}
+
+
+def _opened(session: Session, unit_ids: list[int], phases: set[str]) -> set[tuple[int, str]]:
+    rows = session.execute(
+        select(PhaseRun.unit_id, PhaseRun.phase).where(
+            PhaseRun.unit_id.in_(unit_ids), PhaseRun.phase.in_(phases), PhaseRun.status != "planned"
+        )
+    )
+    return {(u, p) for u, p in rows}
+
+
+def draft_unit_documents(
+    session: Session,
+    programme: Programme,
+    unit_ids: list[int],
+    types: list[DocumentType],
+    language: str,
+    as_of: date,
+    recorded_at: datetime,
+    only_new: bool,
+) -> dict:
+    """Draft the given types for units in one transaction; `only_new` skips those done before."""
+    folder = _template_folder(programme)
+    templates = {t.key: load_template(find_template(t.key, language, folder)) for t in types}
+    facts = programme_facts(programme)
+    units = unit_facts(session, programme, unit_ids, language)
+    skip: set[tuple[int, str]] = set()
+    if only_new:
+        skip = _drafted_already(session, programme, unit_ids, [t.key for t in types], language)
+        opened = _opened(session, list(units), {t.phase for t in types})
+        skip |= {(u, t.key) for u in units for t in types if (u, t.phase) not in opened}
+    drafts = []
+    for unit_id, unit in sorted(units.items(), key=lambda kv: kv[1].code):
+        for doc_type in types:
+            if (unit_id, doc_type.key) in skip:
+                continue
+            issued, agency, data = unit_document_data(doc_type, language, facts, unit, as_of)
+            drafts.append(
+                Draft(
+                    subject=unit.code,
+                    unit_id=unit_id,
+                    phase=doc_type.phase,
+                    doc_type=doc_type,
+                    language=language,
+                    issuer=unit.code,
+                    agency_symbol=agency.symbol,
+                    issued_on=issued,
+                    data=data,
+                    template_name=doc_type.key,
+                    template_sha256=templates[doc_type.key].sha256,
+                )
+            )
+    outcomes = register(
+        session,
+        programme,
+        drafts,
+        lambda d, s: _render(d, s, folder, facts.catalogue),
+        get_settings().documents_dir,
+        actor(),
+        recorded_at,
+    )
+    return _counts(outcomes)
+
+
+def _counts(outcomes: list[Outcome]) -> dict:
+    new = sum(o.new for o in outcomes)
+    paths = [o.document.path for o in outcomes]
+    return {"new": new, "unchanged": len(outcomes) - new, "paths": paths}
+
+
+def draft_programme_report_in(
+    session: Session, programme: Programme, language: str, as_of: date, recorded_at: datetime
+) -> dict:
+    """Draft and register the coordinator's summary report in the caller's transaction."""
+    doc_type = load_document_types()["programme_report"]
+    folder = _template_folder(programme)
+    template = load_template(find_template(doc_type.key, language, folder))
+    try:
+        issued, agency, data = programme_report_data(
+            doc_type,
+            language,
+            programme_facts(programme),
+            programme_summary(session, programme, as_of),
+            province_of(session, programme),
+            as_of,
+        )
+    except LookupError as exc:
+        raise InputError([Problem(programme.source_file, None, "documents", str(exc))]) from exc
+    draft = Draft(
+        subject=programme.code,
+        unit_id=None,
+        phase=doc_type.phase,
+        doc_type=doc_type,
+        language=language,
+        issuer="coordinator",
+        agency_symbol=agency.symbol,
+        issued_on=issued,
+        data=data,
+        template_name=doc_type.key,
+        template_sha256=template.sha256,
+    )
+    outcomes = register(
+        session,
+        programme,
+        [draft],
+        lambda d, s: _render(d, s, folder),
+        get_settings().documents_dir,
+        actor(),
+        recorded_at,
+    )
+    return _counts(outcomes)

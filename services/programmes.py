@@ -1,0 +1,121 @@
+"""Programmes as the front ends ask for them: load and plan (Prefect flows), status, the
+outbox's backlog, the calendar export, and what a programme is called and where it runs."""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from config.settings import get_settings
+from models.kernel.database import make_engine, migrate, read_session
+from models.kernel.lookups import get_programme
+from models.phases.status import StatusRow, status_rows
+from models.programme.settings import programme_settings
+from models.reminders.delivery import Backlog, backlog
+from services.flow_runs import in_flow_settings
+
+
+@dataclass(frozen=True)
+class ProgrammeRef:
+    """A loaded programme: its code, title, time zone and document language."""
+
+    code: str
+    title: str
+    time_zone: str
+    language: str
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    """What planning did to a programme's units."""
+
+    planned: int = 0
+    replanned: int = 0
+    rebaselined: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading a programme file stored, then what planning its units did."""
+
+    programme: str
+    added: int
+    updated: int
+    removed: int
+    plan: PlanCounts
+
+
+def _engine():
+    """The engine's database for reading (read commands never migrate or write)."""
+    return make_engine(get_settings().engine_url)
+
+
+def find_programme(*, programme: str | None) -> ProgrammeRef:
+    """The programme named (or the only one loaded); NotFoundError with the closest codes."""
+    with read_session(_engine()) as session:
+        found = get_programme(session, programme)
+        return ProgrammeRef(
+            found.code,
+            found.title,
+            found.time_zone,
+            programme_settings(found).documents.language,
+        )
+
+
+def load_programme(*, programme_file: Path, as_of: date) -> LoadResult:
+    """Load (or reload) a programme file and its roster, then plan every unit (a flow run)."""
+    from flows.plan import init_programme
+
+    with in_flow_settings():
+        result = init_programme(str(programme_file.resolve()), as_of)
+    stored = result["stored"]
+    return LoadResult(
+        stored["programme"],
+        stored["added"],
+        stored["updated"],
+        stored["removed"],
+        PlanCounts(**result["planned"]),
+    )
+
+
+def plan_programme(*, programme: str, as_of: date, rebaseline: bool = False) -> PlanCounts:
+    """Plan (or replan) a loaded programme's units (a flow run)."""
+    from flows.plan import plan_programme as plan_flow
+
+    with in_flow_settings():
+        return PlanCounts(**plan_flow(programme, as_of, rebaseline=rebaseline))
+
+
+def phase_status(*, as_of: date, programme: str | None, unit: str | None) -> list[StatusRow]:
+    """Every phase run of a programme (or one unit of it) with its status on `as_of`."""
+    with read_session(_engine()) as session:
+        return status_rows(session, as_of, programme, unit)
+
+
+def delivery_backlog(*, programme: str | None) -> Backlog:
+    """What waits in the programme's outbox, and the last delivery error."""
+    with read_session(_engine()) as session:
+        return backlog(session, get_programme(session, programme).id)
+
+
+def export_calendar(
+    *, as_of: date, programme: str | None, unit: str | None, output: Path | None
+) -> tuple[Path, int]:
+    """Write an .ics file of phase deadlines with alarms; its path and how many deadlines."""
+    from adapters.ics import deadlines_calendar
+    from models.programme.file import phase_defaults
+
+    rows = phase_status(as_of=as_of, programme=programme, unit=unit)
+    code = rows[0].programme if rows else (programme or "rollout")
+    _, _, names = phase_defaults()
+    path = output or get_settings().home / "calendar" / f"{code}-{unit or 'all'}.ics"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(deadlines_calendar(rows, names, code))
+    return path, len(rows)
+
+
+def migrate_database() -> str:
+    """Bring the schema up to date; the database's URL."""
+    url = get_settings().engine_url
+    migrate(make_engine(url))
+    return url
