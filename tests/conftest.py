@@ -71,13 +71,73 @@ def home(tmp_path, monkeypatch):
     get_settings.cache_clear()
 
 
+@pytest.fixture(scope="session")
+def template_homes(tmp_path_factory) -> dict[str, Path]:
+    """Homes prepared once per session (a migrated database, the pilot loaded…), by name."""
+    return {"_root": tmp_path_factory.mktemp("template-homes")}
+
+
 @pytest.fixture
-def engine(home):
-    """The test's migrated engine database."""
+def prepared_home(home, template_homes, monkeypatch):
+    """prepared_home(name, build): this test's home as `build()` left a home the first time
+    (it runs once per session, in a home of its own); the files are copied, so each test
+    starts from the same state without paying for migrations, loading or planning again."""
+
+    def prepare(name: str, build) -> Path:
+        template = template_homes.get(name)
+        if template is None:
+            template = template_homes["_root"] / name
+            monkeypatch.setenv("ROLLOUT_HOME", str(template))
+            get_settings.cache_clear()
+            try:
+                build(template)
+            finally:
+                monkeypatch.setenv("ROLLOUT_HOME", str(home))
+                get_settings.cache_clear()
+            template_homes[name] = template
+        shutil.copytree(template, home, dirs_exist_ok=True)
+        return home
+
+    return prepare
+
+
+def _migrated(_template: Path) -> None:
     engine = make_engine(get_settings().engine_url)
     migrate(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(home, prepared_home):
+    """The test's migrated engine database (a copy of one migrated once per session)."""
+    prepared_home("migrated", _migrated)
+    engine = make_engine(get_settings().engine_url)
     yield engine
     engine.dispose()
+
+
+def pilot_loaded(as_of: str, *commands: tuple[str, ...]):
+    """A builder for prepared_home: the worked example loaded by `rollout init --as-of`, then
+    the given rollout commands (each must succeed)."""
+
+    def build(template: Path) -> None:
+        from typer.testing import CliRunner
+
+        from cli.app import app
+
+        folder = template.parent / f"{template.name}-programme"
+        folder.mkdir()
+        for source in (EXAMPLE, EXAMPLE_ROSTER):
+            shutil.copy(source, folder / source.name)
+        runner = CliRunner()
+        for args in (("init", str(folder / EXAMPLE.name), "--as-of", as_of), *commands):
+            result = runner.invoke(app, list(args), catch_exceptions=False)
+            assert result.exit_code == 0, (args, result.output)
+        from services.resources import database
+
+        database().dispose()  # every write is in the files that are copied
+
+    return build
 
 
 @pytest.fixture

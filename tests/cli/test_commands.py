@@ -18,6 +18,7 @@ from config.settings import get_settings
 from models.audit.chain import verify_chain
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, PhaseRun, Unit
+from tests.conftest import pilot_loaded
 
 runner = CliRunner()
 ROLLOUT = Path(sys.executable).with_name("rollout")
@@ -36,11 +37,16 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def loaded(home, programme_dir, prefect_harness):
+def loaded(home, programme_dir, prefect_harness, prepared_home):
+    """The worked example loaded and planned as of 15/05/2023 (once per session, copied)."""
+    prepared_home("pilot-2023-05-15", pilot_loaded("2023-05-15"))
+    return programme_dir
+
+
+def test_init_loads_and_plans_the_example(home, programme_dir, prefect_harness):
     result = rollout("init", str(programme_dir[0]), "--as-of", "2023-05-15")
     assert result.exit_code == 0, result.output
     assert "13 units added" in result.output and "12 planned" in result.output
-    return programme_dir
 
 
 def test_bad_input_exits_non_zero_names_the_place_and_writes_nothing(loaded):

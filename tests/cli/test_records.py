@@ -15,6 +15,7 @@ from config.settings import get_settings
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, Evidence
 from tests.cli.test_commands import rollout
+from tests.conftest import pilot_loaded
 
 HAIAN_SURVEY = ("record", "HP-HAIAN", "survey")
 
@@ -28,10 +29,13 @@ def events() -> int:
         return session.scalar(select(func.count()).select_from(AuditEvent))
 
 
+SWEPT = pilot_loaded("2023-03-01", ("sweep", "--as-of", "2023-03-06"))
+
+
 @pytest.fixture
-def swept(home, programme_dir, prefect_harness, tmp_path):
-    assert rollout("init", str(programme_dir[0]), "--as-of", "2023-03-01").exit_code == 0
-    assert rollout("sweep", "--as-of", "2023-03-06").exit_code == 0
+def swept(home, programme_dir, prefect_harness, tmp_path, prepared_home):
+    """The example loaded as of 01/03/2023 and swept on 06/03 (once per session, copied)."""
+    prepared_home("pilot-swept-2023-03-06", SWEPT)
     answers = tmp_path / "phieu-khao-sat.pdf"
     answers.write_bytes("Phiếu khảo sát (minh họa)".encode())
     return answers

@@ -14,6 +14,7 @@ from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, DocumentCounter, GeneratedDocument
 from tests.adapters.test_word import edited
 from tests.cli.test_commands import rollout
+from tests.cli.test_records import SWEPT
 from tests.concurrent_writers import draft_reports_concurrently
 from tests.docx_checks import check_decree_30
 
@@ -35,10 +36,10 @@ def listed(*args) -> list[dict]:
 
 
 @pytest.fixture
-def opened(home, programme_dir):
-    """The pilot loaded, with the survey opened for wave 1 on 06/03/2023 by the daily sweep."""
-    assert rollout("init", str(programme_dir[0]), "--as-of", "2023-03-01").exit_code == 0
-    assert rollout("sweep", "--as-of", "2023-03-06").exit_code == 0
+def opened(home, programme_dir, prepared_home):
+    """The pilot loaded, with the survey opened for wave 1 on 06/03/2023 by the daily sweep
+    (once per session, copied)."""
+    prepared_home("pilot-swept-2023-03-06", SWEPT)
     return programme_dir
 
 
