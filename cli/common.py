@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from config.settings import get_settings
 from models.kernel.cells import csv_row
-from models.kernel.database import SchemaMissingError, make_engine
+from models.kernel.database import SchemaMissingError
 from models.kernel.problems import InputError, NotFoundError
 
 out = Console(highlight=False)
@@ -135,8 +135,3 @@ def programme_code(code: str | None) -> str:
 def day_or_today(as_of: datetime | None) -> date:
     """The --as-of date given, else today."""
     return as_of.date() if as_of else today()
-
-
-def engine():
-    """The engine's database for reading (no migration: read commands never write)."""
-    return make_engine(get_settings().engine_url)

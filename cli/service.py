@@ -13,7 +13,6 @@ from cli.common import (
     PROGRAMME_HELP,
     compact_table,
     day_or_today,
-    engine,
     err,
     out,
     user_errors,
@@ -100,16 +99,11 @@ def health(
     ),
 ) -> None:
     """Check the service: database, Prefect, deployment, next run, worker, last sweep, outbox."""
-    from services.health import check_health, utc_now
+    from services.health import service_health
 
     with user_errors():
-        checks = check_health(
-            engine(),
-            get_settings(),
-            programme,
-            day_or_today(as_of),
-            utc_now(),
-            timedelta(minutes=max_wait),
+        checks = service_health(
+            programme=programme, as_of=day_or_today(as_of), max_wait=timedelta(minutes=max_wait)
         )
     table = compact_table("rollout health")
     for column in ("check", "", "found"):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from config.settings import Settings
+from config.settings import Settings, get_settings
 from models.kernel.database import read_session, schema_revision
 from models.kernel.lookups import get_programme
 from models.phases.sweeps import last_sweep
@@ -155,6 +155,16 @@ def _prefect_checks(settings: Settings, code: str, now: datetime) -> list[Check]
                 )
             )
     return checks
+
+
+def service_health(*, programme: str | None, as_of: date, max_wait: timedelta) -> list[Check]:
+    """Every check, against the configured database and Prefect server, as of now."""
+    from models.kernel.database import make_engine
+
+    settings = get_settings()
+    return check_health(
+        make_engine(settings.engine_url), settings, programme, as_of, utc_now(), max_wait
+    )
 
 
 def utc_now() -> datetime:
