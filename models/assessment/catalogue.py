@@ -10,6 +10,12 @@ from models.kernel.problems import InputError, Problem
 
 DEFAULT_CATALOGUE = CONFIG_DIR / "indicators" / "iso18091-2019.yaml"
 COLOURS = ("red", "yellow", "green")
+# The keys each level of a catalogue file may hold; anything else is refused with its line.
+KEYS = {
+    "catalogue": ("edition", "source", "criteria", "pillars"),
+    "pillar": ("code", "name_vi", "name_en", "indicators"),
+    "indicator": ("code", "name_vi", "name_en", "criteria", "sdgs"),
+}
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,9 @@ def load_catalogue(path: Path) -> Catalogue:
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text)
+        problems = _unknown_keys(yaml.compose(text), source)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError([Problem(source, None, None, f"not a YAML file ({exc})")]) from exc
-    problems: list[Problem] = []
 
     def bad(where: str, message: str) -> None:
         problems.append(Problem(source, None, where, message))
@@ -183,6 +189,40 @@ def load_catalogue(path: Path) -> Catalogue:
         raise InputError(problems)
     origin = " ".join(str(data["source"]).split())
     return Catalogue(str(data["edition"]), origin, pillars, info, indicators)
+
+
+def _unknown_keys(root, source: str) -> list[Problem]:
+    """Every key the catalogue's levels do not know, with its line. An unquoted name holding a
+    comma inside {...} shows up here: YAML cuts it at the comma and makes the rest keys."""
+    problems: list[Problem] = []
+
+    def check(node, level: str, where: str) -> dict:
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        found = {}
+        for key, value in node.value:
+            name = str(key.value)
+            found[name] = value
+            if name not in KEYS[level]:
+                problems.append(
+                    Problem(
+                        source,
+                        key.start_mark.line + 1,
+                        f"{where}{name}",
+                        f"unknown key; a {level} has {', '.join(KEYS[level])} (a name with a "
+                        "comma inside {...} must be quoted)",
+                    )
+                )
+        return found
+
+    top = check(root, "catalogue", "")
+    pillars = top.get("pillars")
+    for p, pillar in enumerate(pillars.value if isinstance(pillars, yaml.SequenceNode) else []):
+        items = check(pillar, "pillar", f"pillars[{p}].").get("indicators")
+        if isinstance(items, yaml.SequenceNode):
+            for i, item in enumerate(items.value):
+                check(item, "indicator", f"pillars[{p}].indicators[{i}].")
+    return problems
 
 
 def _indicator_items(value) -> list:

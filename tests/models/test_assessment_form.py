@@ -50,7 +50,7 @@ def test_the_form_has_a_row_per_indicator_with_criteria_a_drop_down_and_locked_s
     sheet = load_workbook(path)[SHEET]
     codes = [sheet.cell(FIRST_ROW + i, 1).value for i in range(39)]
     assert codes == list(CATALOGUE.codes)
-    assert sheet.cell(FIRST_ROW, 3).value == "Quản lý chất lượng toàn diện"
+    assert sheet.cell(FIRST_ROW, 3).value == "Quản lý chất lượng tổng thể"
     assert "75%" in sheet.cell(FIRST_ROW + CATALOGUE.codes.index("4.6"), 4).value
     (validation,) = sheet.data_validations.dataValidation
     assert validation.formula1 == '"Đỏ,Vàng,Xanh"'
