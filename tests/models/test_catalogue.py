@@ -30,9 +30,7 @@ def test_unknown_keys_are_refused_with_their_line(tmp_path):
     with pytest.raises(InputError) as exc:
         load_catalogue(path)
     message = str(exc.value)
-    line_of_27 = next(
-        n for n, line in enumerate(unquoted.splitlines(), 1) if 'code: "2.7"' in line
-    )
+    line_of_27 = next(n for n, line in enumerate(unquoted.splitlines(), 1) if 'code: "2.7"' in line)
     assert f"{path}:{line_of_27}: pillars[1].indicators[6].lâm: unknown key" in message
     assert "must be quoted" in message
     assert f"{path}:12: editon: unknown key" in message
