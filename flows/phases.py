@@ -10,11 +10,10 @@ from datetime import UTC, date, datetime
 from prefect import flow, get_run_logger, runtime
 
 from models.kernel.vocabulary import PHASES
+from models.phases.sweeps import PHASE_COUNTS
 from tasks.phases import keep_sweep_record, reconcile_batch
 from tasks.planning import find_unit_batches, programme_day
 from tasks.reminders import send_due_reminders
-
-COUNTS = ("opened", "closed", "overdue", "unchanged", "drafted")
 
 
 class UndeliveredError(Exception):
@@ -29,7 +28,7 @@ def _reconcile(
     phases: tuple[str, ...] = PHASES,
 ) -> dict[str, dict[str, int]]:
     """A task run per batch (its phases in order); the counts summed per phase."""
-    total = {phase: dict.fromkeys(COUNTS, 0) for phase in phases}
+    total = {phase: dict.fromkeys(PHASE_COUNTS, 0) for phase in phases}
     for index, ids in enumerate(batches, start=1):
         for phase, counts in reconcile_batch(
             programme_code, index, ids, as_of, recorded_at, phases

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from config.settings import get_settings
 from models.assessment.action_items import (
     ItemFields,
     Progress,
@@ -14,10 +13,10 @@ from models.assessment.action_items import (
     edit_item,
     progress,
 )
-from models.kernel.database import make_engine, read_session, write_session
+from models.kernel.database import read_session, write_session
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.tables import ActionItem, Unit
-from services.resources import actor, database
+from services.resources import actor, database, read_database
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def items(
     *, programme: str | None, unit: str | None, period: int | None, as_of: date
 ) -> tuple[list[ItemRow], dict[str, Progress]]:
     """Every item (of one unit, of one period) in unit order, and each unit's progress."""
-    with read_session(make_engine(get_settings().engine_url)) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         query = (
             select(Unit.code, ActionItem)

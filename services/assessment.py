@@ -11,13 +11,13 @@ from sqlalchemy import select
 from config.settings import get_settings
 from models.assessment.action_items import unit_and_period
 from models.assessment.summary import AssessmentSummary, rated_period, summarise, unit_comparison
-from models.kernel.database import make_engine, read_session, write_session
+from models.kernel.database import read_session, write_session
 from models.kernel.identifiers import inside
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import IndicatorRating
 from models.phases.reconcile import programme_catalogue
-from services.resources import actor, database, form_key
+from services.resources import actor, database, form_key, read_database
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,13 @@ class Verified:
     unverified: int
 
 
-def _engine():
-    return make_engine(get_settings().engine_url)
-
-
 def write_unit_form(
     *, programme: str | None, unit: str, period: int | None, output: Path | None
 ) -> FormWritten:
     """Write a unit's pre-filled form: one row per indicator, a drop-down for the rating."""
     from models.assessment.form import write_form
 
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         row, period = unit_and_period(session, found, unit, period)
         filled = {
@@ -92,7 +88,7 @@ def import_forms(
     from models.assessment.form import read_form
     from models.assessment.ratings import record_form
 
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         catalogue = programme_catalogue(get_programme(session, programme))
     key = form_key()
     forms, problems = [], []
@@ -159,14 +155,14 @@ def verify(
 
 def scores(*, programme: str | None, period: int | None, as_of: date) -> AssessmentSummary:
     """The programme's self-assessments of a period (default the latest rated), scored."""
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         return summarise(session, found, rated_period(session, found, period), as_of)
 
 
 def comparison(*, programme: str | None, unit: str, before: int, after: int | None) -> dict:
     """Which of a unit's indicators moved between two years, and its index in each."""
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         after = rated_period(session, found, after)
         moved = unit_comparison(session, found, find_unit(session, found, unit), before, after)

@@ -11,9 +11,10 @@ from config.settings import get_settings
 from models.audit.chain import chain_head, verify_chain, verify_heads
 from models.audit.report import audit_rows
 from models.audit.state import state_differences
-from models.kernel.database import make_engine, read_session
+from models.kernel.database import read_session
 from models.kernel.lookups import get_programme
 from models.kernel.tables import AuditEvent
+from services.resources import read_database
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ChainCheck:
 def check_chain(*, kept: list) -> ChainCheck:
     """Recompute the chain; name events changed, deleted or inserted, heads kept elsewhere that
     no longer match, and state tables that differ from what the events say."""
-    with read_session(make_engine(get_settings().engine_url)) as session:
+    with read_session(read_database()) as session:
         problems = verify_chain(session) + verify_heads(session, kept) + state_differences(session)
         count = session.scalar(select(func.count()).select_from(AuditEvent))
         newest = chain_head(session)
@@ -43,7 +44,7 @@ def write_audit_report(
     file written and how many phase runs it lists."""
     from adapters.reports import write_report
 
-    with read_session(make_engine(get_settings().engine_url)) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         rows = audit_rows(session, as_of, found.code)
         title, code = found.title, found.code

@@ -4,12 +4,12 @@ registry, and the document types there are."""
 from dataclasses import dataclass
 from datetime import date
 
-from config.settings import get_settings
 from models.documents.types import DocumentType, load_document_types, resolve_types
-from models.kernel.database import make_engine, read_session
+from models.kernel.database import read_session
 from models.kernel.lookups import find_unit, get_programme
 from models.programme.settings import programme_settings
 from services.flow_runs import in_flow_settings
+from services.resources import read_database
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def draft_documents(
     returns the same documents, changed data a new version."""
     from flows.documents import generate_documents
 
-    with read_session(make_engine(get_settings().engine_url)) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         code = found.code
         unit_code = find_unit(session, found, unit).code if unit else None
@@ -75,7 +75,7 @@ def registered_documents(
     a unit's code or the programme's own (for its reports)."""
     from models.documents.registry import list_documents
 
-    with read_session(make_engine(get_settings().engine_url)) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         subject = unit
         if unit and unit.upper() != found.code.upper():

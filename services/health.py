@@ -159,12 +159,9 @@ def _prefect_checks(settings: Settings, code: str, now: datetime) -> list[Check]
 
 def service_health(*, programme: str | None, as_of: date, max_wait: timedelta) -> list[Check]:
     """Every check, against the configured database and Prefect server, as of now."""
-    from models.kernel.database import make_engine
+    from services.resources import read_database
 
-    settings = get_settings()
-    return check_health(
-        make_engine(settings.engine_url), settings, programme, as_of, utc_now(), max_wait
-    )
+    return check_health(read_database(), get_settings(), programme, as_of, utc_now(), max_wait)
 
 
 def utc_now() -> datetime:

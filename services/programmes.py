@@ -12,6 +12,7 @@ from models.phases.status import StatusRow, status_rows
 from models.programme.settings import programme_settings
 from models.reminders.delivery import Backlog, backlog
 from services.flow_runs import in_flow_settings
+from services.resources import read_database
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,9 @@ class LoadResult:
     plan: PlanCounts
 
 
-def _engine():
-    """The engine's database for reading (read commands never migrate or write)."""
-    return make_engine(get_settings().engine_url)
-
-
 def find_programme(*, programme: str | None) -> ProgrammeRef:
     """The programme named (or the only one loaded); NotFoundError with the closest codes."""
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         found = get_programme(session, programme)
         return ProgrammeRef(
             found.code,
@@ -88,13 +84,13 @@ def plan_programme(*, programme: str, as_of: date, rebaseline: bool = False) -> 
 
 def phase_status(*, as_of: date, programme: str | None, unit: str | None) -> list[StatusRow]:
     """Every phase run of a programme (or one unit of it) with its status on `as_of`."""
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         return status_rows(session, as_of, programme, unit)
 
 
 def delivery_backlog(*, programme: str | None) -> Backlog:
     """What waits in the programme's outbox, and the last delivery error."""
-    with read_session(_engine()) as session:
+    with read_session(read_database()) as session:
         return backlog(session, get_programme(session, programme).id)
 
 
@@ -108,7 +104,8 @@ def export_calendar(
     rows = phase_status(as_of=as_of, programme=programme, unit=unit)
     code = rows[0].programme if rows else (programme or "rollout")
     _, _, names = phase_defaults()
-    path = output or get_settings().home / "calendar" / f"{code}-{unit or 'all'}.ics"
+    who = rows[0].unit if unit and rows else "all"  # the stored code, never the text typed
+    path = output or get_settings().home / "calendar" / f"{code}-{who}.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(deadlines_calendar(rows, names, code))
     return path, len(rows)
@@ -117,5 +114,5 @@ def export_calendar(
 def migrate_database() -> str:
     """Bring the schema up to date; the database's URL."""
     url = get_settings().engine_url
-    migrate(make_engine(url))
+    migrate(make_engine(url))  # the one writer here: migrating is what it is for
     return url

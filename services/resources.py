@@ -17,6 +17,17 @@ def _migrated_engine(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def read_database() -> Engine:
+    """The engine's database for reading, as it is (never migrated: reading writes nothing,
+    and a database with no schema yet says so); one engine per process."""
+    return _engine(get_settings().engine_url)
+
+
 def database() -> Engine:
     """The engine's database, migrated to the newest schema on first use in this process."""
     return _migrated_engine(get_settings().engine_url)

@@ -5,21 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from config.settings import get_settings
-from models.kernel.database import make_engine
 from models.kernel.vocabulary import PHASES
+from models.phases.sweeps import PhaseCounts
 from models.reminders.delivery import Backlog
 from services.flow_runs import in_flow_settings
-
-
-@dataclass(frozen=True)
-class PhaseCounts:
-    """What a sweep did to one phase."""
-
-    opened: int = 0
-    closed: int = 0
-    overdue: int = 0
-    unchanged: int = 0
-    drafted: int = 0
+from services.resources import read_database
 
 
 @dataclass(frozen=True)
@@ -90,7 +80,7 @@ def preview_reminders(*, programme: str, as_of: date) -> tuple[list[DigestPrevie
     from models.reminders.delivery import backlog
     from models.reminders.outbox import enqueue, unsent_digests
 
-    engine = make_engine(get_settings().engine_url)
+    engine = read_database()
     with Session(engine.execution_options(rollout_write=True)) as session, session.begin():
         found = get_programme(session, programme)
         for ids in unit_batches(session, found, get_settings().batch_size):

@@ -141,6 +141,13 @@ def pilot_loaded(as_of: str, *commands: tuple[str, ...]):
 
 
 @pytest.fixture
+def loaded(home, programme_dir, prefect_harness, prepared_home):
+    """The worked example loaded and planned as of 15/05/2023 (once per session, copied)."""
+    prepared_home("pilot-2023-05-15", pilot_loaded("2023-05-15"))
+    return programme_dir
+
+
+@pytest.fixture
 def programme_dir(tmp_path):
     """A copy of the worked example that a test may edit: (yaml path, roster path)."""
     folder = tmp_path / "programme"

@@ -13,13 +13,12 @@ from models.kernel.calendar import WorkingCalendar
 from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, NotFoundError, Problem
 from models.kernel.tables import ActionItem, PhaseRun, Programme, Unit
-from models.kernel.vocabulary import RATINGS
+from models.kernel.vocabulary import ITEM_STATES, RATINGS, ItemState
 from models.phases.reconcile import programme_catalogue
 from models.programme.settings import programme_settings
 from models.programme.store import programme_calendar
 
-STATUSES = ("open", "in_progress", "done", "dropped")
-ACTIVE = ("open", "in_progress")  # items that still get reminders
+ACTIVE = (ItemState.OPEN.value, ItemState.IN_PROGRESS.value)  # items that still get reminders
 DEFAULT_OWNER = "Văn phòng HĐND và UBND"
 
 
@@ -81,8 +80,8 @@ def check_fields(
         bad("owner", "an action item needs an owner (the responsible office); give --owner")
     if fields.target is not None and fields.target not in RATINGS:
         bad("target", f"{fields.target!r} is not red, yellow or green")
-    if fields.status is not None and fields.status not in STATUSES:
-        bad("status", f"{fields.status!r} is not a status; use one of {', '.join(STATUSES)}")
+    if fields.status is not None and fields.status not in ITEM_STATES:
+        bad("status", f"{fields.status!r} is not a status; use one of {', '.join(ITEM_STATES)}")
     if fields.due_days is not None and fields.due_days < 1:
         bad("due_days", f"{fields.due_days} must be at least 1 working day")
     if fields.due is not None:
@@ -297,6 +296,6 @@ class Progress:
 
 def progress(items: list[ActionItem], as_of: date) -> Progress:
     """Counts per status, and how many active items are past their due date on `as_of`."""
-    counts = {s: sum(i.status == s for i in items) for s in STATUSES}
+    counts = {s: sum(i.status == s for i in items) for s in ITEM_STATES}
     overdue = sum(i.status in ACTIVE and i.due < as_of for i in items)
     return Progress(counts, overdue, len(items) - counts["dropped"])

@@ -27,8 +27,7 @@ def not_found(what: str, code: str, where: str, known: list[str]) -> NotFoundErr
 def get_programme(session: Session, code: str | None) -> Programme:
     """The programme with `code`, or the only one stored when `code` is None."""
     if code:
-        found = session.scalars(select(Programme).where(Programme.code == code)).first()
-        found = found or _one_ignoring_case(session, Programme, Programme.code, code)
+        found = _by_code(session, select(Programme), Programme.code, code)
         if found is None:
             known = list(session.scalars(select(Programme.code)))
             where = f"the database (loaded: {', '.join(known) or 'none'})"
@@ -49,16 +48,17 @@ def find_unit(session: Session, programme: Programme, code: str, in_roster: bool
     scope = select(Unit).where(Unit.programme_id == programme.id)
     if in_roster:
         scope = scope.where(Unit.in_roster)
-    unit = session.scalars(scope.where(Unit.code == code)).first()
-    if unit is None:
-        matches = list(session.scalars(scope.where(func.upper(Unit.code) == code.upper())))
-        unit = matches[0] if len(matches) == 1 else None
+    unit = _by_code(session, scope, Unit.code, code)
     if unit is None:
         known = list(session.scalars(scope.with_only_columns(Unit.code)))
         raise not_found("unit", code, f"the roster of {programme.code}", known)
     return unit
 
 
-def _one_ignoring_case(session: Session, table, column, code: str):
-    matches = list(session.scalars(select(table).where(func.upper(column) == code.upper())))
-    return matches[0] if len(matches) == 1 else None
+def _by_code(session: Session, scope, column, code: str):
+    """The row of `scope` whose code is `code`, else the only one equal to it ignoring case."""
+    found = session.scalars(scope.where(column == code)).first()
+    if found is None:
+        matches = list(session.scalars(scope.where(func.upper(column) == code.upper()).limit(2)))
+        found = matches[0] if len(matches) == 1 else None
+    return found

@@ -1,11 +1,26 @@
 """The record of daily sweeps: what `rollout health` reads to tell a sweep is overdue."""
 
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from models.kernel.tables import SweepRecord
+
+
+@dataclass(frozen=True)
+class PhaseCounts:
+    """What a sweep did to one phase."""
+
+    opened: int = 0
+    closed: int = 0
+    overdue: int = 0
+    unchanged: int = 0
+    drafted: int = 0
+
+
+PHASE_COUNTS = tuple(f.name for f in fields(PhaseCounts))  # the keys a sweep counts under
 
 
 def record_sweep(

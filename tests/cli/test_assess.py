@@ -94,3 +94,11 @@ def test_the_unit_report_in_word_carries_its_chart_per_pillar(rated):
     red, yellow, green = (colour_share(chart, COLOURS[c]) for c in ("red", "yellow", "green"))
     assert green > red > yellow > 0
     assert colour_share(chart, COLOURS[None]) < 0.01
+
+
+def test_verify_all_before_any_rating_says_there_is_nothing_to_verify(loaded):
+    result = rollout("assess", "verify", "hp-danglam", "--all", "--verifier", "Tổ thẩm định")
+    assert result.exit_code == 2, result.output
+    assert "HP-DANGLAM rated nothing in 2023" in result.output
+    assert "nothing was written" in result.output
+    assert rollout("audit", "verify").exit_code == 0  # the chain holds: no half-written events

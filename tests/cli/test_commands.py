@@ -18,7 +18,6 @@ from config.settings import get_settings
 from models.audit.chain import verify_chain
 from models.kernel.database import make_engine
 from models.kernel.tables import AuditEvent, PhaseRun, Unit
-from tests.conftest import pilot_loaded
 
 runner = CliRunner()
 ROLLOUT = Path(sys.executable).with_name("rollout")
@@ -34,13 +33,6 @@ def counts() -> tuple[int, int, int]:
             session.scalar(select(func.count()).select_from(t))
             for t in (Unit, PhaseRun, AuditEvent)
         )
-
-
-@pytest.fixture
-def loaded(home, programme_dir, prefect_harness, prepared_home):
-    """The worked example loaded and planned as of 15/05/2023 (once per session, copied)."""
-    prepared_home("pilot-2023-05-15", pilot_loaded("2023-05-15"))
-    return programme_dir
 
 
 def test_init_loads_and_plans_the_example(home, programme_dir, prefect_harness):
