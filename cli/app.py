@@ -4,7 +4,7 @@ import csv
 import gc
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -123,7 +123,22 @@ def status(
         )
     else:
         out.print(status_table(rows, day, out.width))
+    _report_unswept_days(programme, day)
     _report_delivery_trouble(programme)
+
+
+def _report_unswept_days(programme: str | None, day: date) -> None:
+    """Say on stderr when no sweep has reached `day`: phases open only when a sweep opens them."""
+    from services.programmes import swept_through
+
+    last = swept_through(programme=programme)
+    if last is None or last < day:
+        since = f"the last sweep was as of {last:%d/%m/%Y}" if last else "no sweep has run yet"
+        err.print(
+            f"[bold yellow]note:[/] {since}; a phase opens only when a sweep opens it "
+            f"(`rollout sweep --as-of {day:%Y-%m-%d}`).",
+            soft_wrap=True,
+        )
 
 
 def _report_delivery_trouble(programme: str | None) -> None:

@@ -9,6 +9,7 @@ from config.settings import get_settings
 from models.kernel.database import make_engine, migrate, read_session
 from models.kernel.lookups import get_programme
 from models.phases.status import StatusRow, status_rows
+from models.phases.sweeps import last_sweep
 from models.programme.settings import programme_settings
 from models.reminders.delivery import Backlog, backlog
 from services.flow_runs import in_flow_settings
@@ -86,6 +87,13 @@ def phase_status(*, as_of: date, programme: str | None, unit: str | None) -> lis
     """Every phase run of a programme (or one unit of it) with its status on `as_of`."""
     with read_session(read_database()) as session:
         return status_rows(session, as_of, programme, unit)
+
+
+def swept_through(*, programme: str | None) -> date | None:
+    """The date the programme's last sweep brought it up to (None before the first sweep)."""
+    with read_session(read_database()) as session:
+        sweep = last_sweep(session, get_programme(session, programme).id)
+        return sweep.as_of if sweep else None
 
 
 def delivery_backlog(*, programme: str | None) -> Backlog:

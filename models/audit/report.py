@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.kernel.lookups import get_programme
-from models.kernel.tables import Evidence, PhaseRun, Unit, Wave
+from models.kernel.tables import Evidence
 from models.kernel.vocabulary import PHASES
+from models.phases.status import planned_units, unit_standings
 from models.programme.store import programme_calendar, programme_steps
 
 
@@ -58,41 +59,31 @@ def audit_rows(session: Session, as_of: date, programme_code: str | None = None)
     """Every planned phase run of a programme as auditors read it on `as_of`."""
     programme = get_programme(session, programme_code)
     cal = programme_calendar(session, programme.id)
-    durations = {s.phase: s.duration_days for s in programme_steps(programme)}
-    query = (
-        select(Unit.code, Unit.name, Wave.name, PhaseRun)
-        .join(PhaseRun, PhaseRun.unit_id == Unit.id)
-        .join(Wave, Wave.id == Unit.wave_id)
-        .where(Unit.programme_id == programme.id, Unit.in_roster)
-        .order_by(Wave.position, Unit.code, PhaseRun.seq)
-    )
-    listed = list(session.execute(query))
-    evidence = _evidence(session, [run.id for *_, run in listed], as_of)
+    steps = programme_steps(programme)
+    units = planned_units(session, programme)
+    evidence = _evidence(session, [r.id for *_, runs in units.values() for r in runs], as_of)
     rows = []
-    for code, name, wave, run in listed:
-        opened = run.actual_start if run.actual_start and run.actual_start <= as_of else None
-        done = run.actual_done if run.actual_done and run.actual_done <= as_of else None
-        due = cal.shift(opened, durations[run.phase] - 1) if opened else run.forecast_due
-        end = done or (as_of if opened and as_of > due else None)
-        late = max(0, cal.working_days_between(due, end)) if end else 0
-        status = "done" if done else ("overdue" if late else ("open" if opened else "planned"))
-        items = evidence.get(run.id, [])
-        rows.append(
-            AuditRow(
-                code,
-                name,
-                wave,
-                run.phase,
-                status,
-                opened,
-                due,
-                run.baseline_due,
-                done,
-                late,
-                "; ".join(text for text, _ in items),
-                ", ".join(sorted({by for _, by in items})),
+    for code, (name, wave, runs) in units.items():
+        for run, standing in zip(
+            runs, unit_standings(runs, steps, as_of, cal, programme), strict=True
+        ):
+            items = evidence.get(run.id, [])
+            rows.append(
+                AuditRow(
+                    code,
+                    name,
+                    wave,
+                    run.phase,
+                    standing.status.value,
+                    standing.opened,
+                    standing.due,
+                    run.baseline_due,
+                    standing.done,
+                    standing.late_days,
+                    "; ".join(text for text, _ in items),
+                    ", ".join(sorted({by for _, by in items})),
+                )
             )
-        )
     return rows
 
 

@@ -30,6 +30,7 @@ class RunFacts:
     due: date
     done: date | None
     status: str
+    baseline_due: date | None = None  # the due date first planned (the results report's "Hạn")
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def _phase_rows(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> li
                 "no": no,
                 "name": programme.phase_names[phase][language],
                 "start": short_date(run.start),
-                "due": short_date(run.due),
+                "due": short_date(run.baseline_due or run.due),
                 "done": short_date(run.done),
                 "status": run_state_label(run.status, language),
             }

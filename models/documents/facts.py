@@ -18,7 +18,7 @@ from models.documents.data import (
 )
 from models.documents.types import place_name
 from models.kernel.tables import ActionItem, IndicatorRating, PhaseRun, Programme, Unit
-from models.kernel.vocabulary import PHASES
+from models.kernel.vocabulary import PHASES, Status
 from models.phases.reconcile import programme_catalogue
 from models.phases.status import status_rows
 from models.programme.file import phase_defaults
@@ -62,6 +62,7 @@ def unit_facts(
             run.forecast_due,
             run.actual_done,
             run.status,
+            run.baseline_due,
         )
     periods = {
         uid: r["self_assessment"].start.year for uid, r in runs.items() if "self_assessment" in r
@@ -126,7 +127,7 @@ def programme_summary(session: Session, programme: Programme, as_of: date) -> Pr
     rows = status_rows(session, as_of, programme.code)
     phases: dict[str, dict[str, int]] = {p: defaultdict(int) for p in PHASES}
     for row in rows:
-        phases[row.phase][row.status] += 1
+        phases[row.phase][_SUMMARY_KEY.get(row.status, row.status)] += 1
     by_phase, _ = on_time_rates(audit_rows(session, as_of, programme.code))
     for tally in by_phase:
         phases[tally.group]["on_time"] = tally.on_time
@@ -138,7 +139,9 @@ def programme_summary(session: Session, programme: Programme, as_of: date) -> Pr
         w = waves.setdefault(wave, {"name": wave, "units": 0, "completed": 0, "phase_index": -1})
         w["units"] += 1
         w["completed"] += all(s == "done" for s in statuses.values())
-        reached = max((PHASES.index(p) for p, s in statuses.items() if s != "planned"), default=-1)
+        reached = max(
+            (PHASES.index(p) for p, s in statuses.items() if s != Status.NOT_STARTED), default=-1
+        )
         w["phase_index"] = max(w["phase_index"], reached)
     summary_waves = [
         {
@@ -150,6 +153,10 @@ def programme_summary(session: Session, programme: Programme, as_of: date) -> Pr
         for w in waves.values()
     ]
     return ProgrammeSummary(len(per_unit), {p: dict(c) for p, c in phases.items()}, summary_waves)
+
+
+# The summary report counts a phase due soon as open, and one not started as still planned.
+_SUMMARY_KEY = {Status.DUE_SOON: "open", Status.NOT_STARTED: "planned"}
 
 
 def province_of(session: Session, programme: Programme) -> str:

@@ -81,21 +81,91 @@ def slip_days(baseline_due: date, expected_due: date, cal: WorkingCalendar) -> i
     return cal.working_days_between(baseline_due, expected_due)
 
 
-def status_on(
-    window: Window,
-    actual: Actual,
+@dataclass(frozen=True)
+class Standing:
+    """A phase run on a date as the engine has it: open only once the engine opened it.
+
+    `due` is the due date in force (counted from the day it opened; before that, when it is
+    expected to be due), `expected_due` when it is now expected to end (never before `as_of`
+    while it is unfinished and late), `late_days` the working days past `due` (finished late or
+    still unfinished), `slip_days` the expected end against the baseline due date.
+    """
+
+    phase: str
+    status: Status
+    start: date
+    due: date
+    expected_due: date
+    opened: date | None
+    done: date | None
+    late_days: int
+    slip_days: int
+
+
+def standings(
+    steps: tuple[PhaseStep, ...],
+    planned: list[Window],
+    baseline_dues: list[date],
+    actuals: dict[str, Actual],
+    as_of: date,
+    cal: WorkingCalendar,
+    due_soon_days: int,
+) -> list[Standing]:
+    """One unit's phase runs on `as_of`, in phase order, counting only facts dated by then.
+
+    A phase the engine has not opened is not started, whatever the calendar says; a late,
+    unfinished phase pushes the phases after it, as a late finish would.
+    """
+    out: list[Standing] = []
+    previous_end: date | None = None
+    for step, window, baseline_due in zip(steps, planned, baseline_dues, strict=True):
+        actual = actuals.get(step.phase, Actual())
+        opened = actual.start if actual.start and actual.start <= as_of else None
+        done = actual.done if opened and actual.done and actual.done <= as_of else None
+        if opened:
+            start, due = opened, cal.shift(opened, step.duration_days - 1)
+        else:
+            start, due = window.start, window.due
+            earliest = cal.shift(previous_end, 1 + step.gap_days) if previous_end else start
+            if earliest > start:
+                start, due = earliest, cal.shift(earliest, step.duration_days - 1)
+        if done:
+            expected, late = done, max(0, cal.working_days_between(due, done))
+        elif opened and as_of > due:
+            expected, late = cal.previous_working_day(as_of), cal.working_days_between(due, as_of)
+        else:
+            expected, late = due, 0
+        out.append(
+            Standing(
+                step.phase,
+                _status(opened, done, due, as_of, cal, due_soon_days),
+                start,
+                due,
+                expected,
+                opened,
+                done,
+                late,
+                slip_days(baseline_due, expected, cal),
+            )
+        )
+        previous_end = expected
+    return out
+
+
+def _status(
+    opened: date | None,
+    done: date | None,
+    due: date,
     as_of: date,
     cal: WorkingCalendar,
     due_soon_days: int,
 ) -> Status:
-    """A phase run's status on `as_of`, counting only facts dated on or before it."""
-    if actual.done and actual.done <= as_of:
+    if done:
         return Status.DONE
-    started = actual.start is not None and actual.start <= as_of
-    if as_of < window.start and not started:
+    if opened is None:
         return Status.NOT_STARTED
-    if as_of > window.due:
+    if as_of > due:
         return Status.OVERDUE
-    if cal.working_days_between(as_of, window.due) <= due_soon_days:
+    if cal.working_days_between(as_of, due) <= due_soon_days:
         return Status.DUE_SOON
     return Status.OPEN

@@ -1,4 +1,5 @@
-"""Plan and status of phase runs as of a date: the read side of `rollout status` and `show`."""
+"""Plan and status of phase runs as of a date: the read side of `rollout status`, `show`, the
+audit report, the documents and the plan artifact, so that they all tell the same story."""
 
 from dataclasses import dataclass, fields
 from datetime import date
@@ -6,12 +7,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.kernel.calendar import WorkingCalendar
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import NotFoundError
 from models.kernel.tables import PhaseRun, Programme, Unit, Wave
 from models.kernel.vocabulary import PHASES, Status
-from models.phases.planning import Actual, Window, slip_days, status_on
-from models.programme.store import programme_calendar
+from models.phases.planning import Actual, PhaseStep, Standing, Window, standings
+from models.programme.store import programme_calendar, programme_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class StatusRow:
     baseline_due: date
     actual_start: date | None
     actual_done: date | None
+    expected_due: date
+    late_days: int
     slip_days: int
 
     def as_dict(self) -> dict:
@@ -44,62 +48,80 @@ _STATUS_FIELDS = tuple(f.name for f in fields(StatusRow))
 def status_rows(
     session: Session, as_of: date, programme_code: str | None = None, unit_code: str | None = None
 ) -> list[StatusRow]:
-    """Every phase run of a programme (or one unit of it) with its status on `as_of`."""
+    """Every phase run of a programme (or one unit of it) with its standing on `as_of`."""
     programme = get_programme(session, programme_code)
     cal = programme_calendar(session, programme.id)
-    run = PhaseRun
-    query = (
-        select(
-            Unit.code,
-            Unit.name,
-            Wave.name,
-            run.phase,
-            run.forecast_start,
-            run.forecast_due,
-            run.baseline_start,
-            run.baseline_due,
-            run.actual_start,
-            run.actual_done,
-        )
-        .join(PhaseRun, PhaseRun.unit_id == Unit.id)
-        .join(Wave, Wave.id == Unit.wave_id)
-        .where(Unit.programme_id == programme.id, Unit.in_roster)
-        .order_by(Wave.position, Unit.code, PhaseRun.seq)
-    )
-    if unit_code:
-        query = query.where(Unit.id == find_unit(session, programme, unit_code).id)
+    steps = programme_steps(programme)
+    unit_id = find_unit(session, programme, unit_code).id if unit_code else None
     rows = []
-    for code, name, wave, phase, start, due, b_start, b_due, a_start, a_done in session.execute(
-        query
-    ):
-        # Facts dated after as_of have not happened yet, seen from as_of.
-        a_start = a_start if a_start and a_start <= as_of else None
-        a_done = a_done if a_done and a_done <= as_of else None
-        actual = Actual(a_start, a_done)
-        status = status_on(Window(phase, start, due), actual, as_of, cal, programme.due_soon_days)
-        rows.append(
-            StatusRow(
-                programme.code,
-                code,
-                name,
-                wave,
-                phase,
-                status.value,
-                start,
-                due,
-                b_start,
-                b_due,
-                a_start,
-                a_done,
-                slip_days(b_due, due, cal),
+    for code, (name, wave, runs) in planned_units(session, programme, unit_id).items():
+        for run, standing in zip(
+            runs, unit_standings(runs, steps, as_of, cal, programme), strict=True
+        ):
+            rows.append(
+                StatusRow(
+                    programme.code,
+                    code,
+                    name,
+                    wave,
+                    run.phase,
+                    standing.status.value,
+                    standing.start,
+                    standing.due,
+                    run.baseline_start,
+                    run.baseline_due,
+                    standing.opened,
+                    standing.done,
+                    standing.expected_due,
+                    standing.late_days,
+                    standing.slip_days,
+                )
             )
-        )
     if unit_code and not rows:
         unit = find_unit(session, programme, unit_code)
         if unit.wave_id is None:
             raise NotFoundError(f"unit {unit_code!r} is in no wave of {programme.code}: no plan")
         raise NotFoundError(f"unit {unit_code!r} is not planned yet; run `rollout plan`")
     return rows
+
+
+def planned_units(
+    session: Session, programme: Programme, unit_id: int | None = None
+) -> dict[str, tuple[str, str, list[PhaseRun]]]:
+    """The programme's planned units in the roster (or one), in wave and code order: for each
+    code, its name, its wave's name and its phase runs in phase order."""
+    query = (
+        select(Unit.code, Unit.name, Wave.name, PhaseRun)
+        .join(PhaseRun, PhaseRun.unit_id == Unit.id)
+        .join(Wave, Wave.id == Unit.wave_id)
+        .where(Unit.programme_id == programme.id, Unit.in_roster)
+        .order_by(Wave.position, Unit.code, PhaseRun.seq)
+    )
+    if unit_id is not None:
+        query = query.where(Unit.id == unit_id)
+    units: dict[str, tuple[str, str, list[PhaseRun]]] = {}
+    for code, name, wave, run in session.execute(query):
+        units.setdefault(code, (name, wave, []))[2].append(run)
+    return units
+
+
+def unit_standings(
+    runs: list[PhaseRun],
+    steps: tuple[PhaseStep, ...],
+    as_of: date,
+    cal: WorkingCalendar,
+    programme: Programme,
+) -> list[Standing]:
+    """One unit's stored phase runs (in phase order) as they stand on `as_of`."""
+    return standings(
+        steps,
+        [Window(r.phase, r.forecast_start, r.forecast_due) for r in runs],
+        [r.baseline_due for r in runs],
+        {r.phase: Actual(r.actual_start, r.actual_done) for r in runs},
+        as_of,
+        cal,
+        programme.due_soon_days,
+    )
 
 
 @dataclass(frozen=True)

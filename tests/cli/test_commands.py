@@ -63,7 +63,7 @@ def test_bad_input_exits_non_zero_names_the_place_and_writes_nothing(loaded):
 def test_status_json_rows(loaded):
     result = rollout("status", "--as-of", "2023-05-15", "--format", "json")
     assert result.exit_code == 0
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert len(rows) == 60
     first = rows[0]
     assert {"unit", "phase", "status", "start", "due", "baseline_due", "slip_days"} <= set(first)
@@ -73,13 +73,37 @@ def test_status_json_rows(loaded):
         "2023-03-06",
         "2023-03-24",
     )
-    by_status = {r["status"] for r in rows if r["unit"] == "HP-DANGLAM"}
-    assert by_status == {"overdue", "open", "not_started"}
+    # Loaded, never swept: the engine has opened nothing, whatever the calendar says.
+    assert {r["status"] for r in rows} == {"not_started"}
+    assert "no sweep has run yet" in result.stderr
+
+
+def test_status_shows_the_phases_the_sweep_opened_and_their_delay(loaded, tmp_path):
+    assert rollout("sweep", "--as-of", "2023-05-15").exit_code == 0
+    result = rollout("status", "--as-of", "2023-05-15", "--unit", "HP-HONGBANG", "--format", "json")
+    rows = {r["phase"]: r for r in json.loads(result.stdout)}
+    survey, training = rows["survey"], rows["training"]
+    # The survey opened on 06/03 and is still unfinished: 33 working days past its due date.
+    assert (survey["status"], survey["late_days"], survey["slip_days"]) == ("overdue", 33, 33)
+    # Training waits for the survey: not started (not "overdue"), and pushed back as far.
+    assert (training["status"], training["late_days"], training["slip_days"]) == (
+        "not_started",
+        0,
+        33,
+    )
+    assert training["start"] > "2023-05-15"
+    assert "no sweep" not in result.stderr
+    report = tmp_path / "audit.csv"
+    rollout("audit", "report", "--as-of", "2023-05-15", "--format", "csv", "--output", str(report))
+    with report.open(encoding="utf-8-sig") as fh:
+        audit = {r["phase"]: r for r in csv.DictReader(fh) if r["unit"] == "HP-HONGBANG"}
+    assert (audit["survey"]["status"], audit["survey"]["late_days"]) == ("overdue", "33")
+    assert audit["training"]["status"] == "not_started"
 
 
 def test_status_csv_and_filters(loaded):
     result = rollout("status", "--unit", "HP-DULE", "--as-of", "2023-03-01", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["phase"] for r in rows] == [
         "survey",
         "training",

@@ -65,7 +65,7 @@ def test_a_name_that_is_a_formula_stays_text_in_every_spreadsheet(engine, progra
     cells = [c for row in sheet.iter_rows() for c in row if c.value == EVIL_NAME]
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
     status = rollout("status", "--unit", "HP-DANGLAM", "--format", "csv", "--as-of", "2023-03-06")
-    names = {r["unit_name"] for r in csv.DictReader(io.StringIO(status.output))}
+    names = {r["unit_name"] for r in csv.DictReader(io.StringIO(status.stdout))}
     assert names == {"'" + EVIL_NAME}  # neutralised: a spreadsheet shows it, never runs it
     form = write_form(
         tmp_path / "form.xlsx",

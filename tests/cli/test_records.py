@@ -60,7 +60,7 @@ def test_record_then_the_unit_moves_on_by_itself(swept):
     assert result.exit_code == 0, result.output
     assert "HP-HAIAN: survey closed." in result.output
     status = rollout("status", "--unit", "HP-HAIAN", "--as-of", "2023-03-20", "--format", "csv")
-    survey = next(csv.DictReader(status.output.splitlines()))
+    survey = next(csv.DictReader(status.stdout.splitlines()))
     assert (survey["status"], survey["actual_done"]) == ("done", "2023-03-16")
 
 

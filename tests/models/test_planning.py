@@ -13,7 +13,7 @@ from models.phases.planning import (
     baseline,
     forecast,
     slip_days,
-    status_on,
+    standings,
 )
 
 STEPS = (
@@ -89,22 +89,60 @@ def test_a_late_start_moves_the_phase_and_what_follows(cal):
     assert [slip_days(b.due, f.due, cal) for b, f in zip(base, fc, strict=True)] == [0, 2, 2, 2, 2]
 
 
-WINDOW = Window("survey", date(2023, 3, 6), date(2023, 3, 24))
+BASE_START = date(2023, 3, 6)
+
+
+def standing_on(cal, as_of, **actuals):
+    """The five standings of a unit planned from 06/03/2023 with the given facts."""
+    base = baseline(BASE_START, STEPS, cal)
+    return standings(STEPS, base, [w.due for w in base], actuals, as_of, cal, due_soon_days=4)
 
 
 @pytest.mark.parametrize(
-    ("as_of", "actual", "expected"),
+    ("as_of", "survey", "expected"),
     [
-        (date(2023, 3, 3), Actual(), Status.NOT_STARTED),
-        (date(2023, 3, 6), Actual(), Status.OPEN),
-        (date(2023, 3, 20), Actual(), Status.DUE_SOON),  # 4 working days left, threshold 4
-        (date(2023, 3, 24), Actual(), Status.DUE_SOON),
-        (date(2023, 3, 27), Actual(), Status.OVERDUE),
-        (date(2023, 3, 27), Actual(done=date(2023, 3, 24)), Status.DONE),
+        # The calendar says the survey runs from 06/03, but the engine has not opened it.
+        (date(2023, 3, 10), Actual(), Status.NOT_STARTED),
+        (date(2023, 4, 10), Actual(), Status.NOT_STARTED),
+        (date(2023, 3, 6), Actual(start=date(2023, 3, 6)), Status.OPEN),
+        (date(2023, 3, 20), Actual(start=date(2023, 3, 6)), Status.DUE_SOON),  # 4 days left
+        (date(2023, 3, 24), Actual(start=date(2023, 3, 6)), Status.DUE_SOON),
+        (date(2023, 3, 27), Actual(start=date(2023, 3, 6)), Status.OVERDUE),
+        (date(2023, 3, 27), Actual(date(2023, 3, 6), date(2023, 3, 24)), Status.DONE),
         # A fact dated after as_of does not count yet (replaying a past programme).
-        (date(2023, 3, 10), Actual(done=date(2023, 3, 24)), Status.OPEN),
-        (date(2023, 3, 3), Actual(start=date(2023, 3, 2)), Status.OPEN),
+        (date(2023, 3, 10), Actual(date(2023, 3, 6), date(2023, 3, 24)), Status.OPEN),
+        (date(2023, 3, 3), Actual(start=date(2023, 3, 6)), Status.NOT_STARTED),
     ],
 )
-def test_status_on_a_date(cal, as_of, actual, expected):
-    assert status_on(WINDOW, actual, as_of, cal, due_soon_days=4) is expected
+def test_a_phase_stands_where_the_engine_took_it(cal, as_of, survey, expected):
+    assert standing_on(cal, as_of, survey=survey)[0].status is expected
+
+
+def test_an_unfinished_late_phase_slips_and_pushes_the_phases_after_it(cal):
+    as_of = date(2023, 5, 15)
+    now = standing_on(cal, as_of, survey=Actual(start=date(2023, 3, 6)))
+    survey, training = now[0], now[1]
+    assert survey.status is Status.OVERDUE
+    assert survey.due == date(2023, 3, 24)
+    assert survey.late_days == cal.working_days_between(date(2023, 3, 24), as_of) > 30
+    assert survey.slip_days == survey.late_days
+    # Training cannot start before the survey ends: it is not started, and pushed as far.
+    assert training.status is Status.NOT_STARTED
+    assert training.start > as_of
+    assert training.late_days == 0
+    assert [s.slip_days for s in now[1:]] == [survey.slip_days] * 4
+
+
+def test_a_late_finish_counts_its_late_days_and_slip(cal):
+    done = cal.shift(date(2023, 3, 24), 3)
+    now = standing_on(cal, date(2023, 6, 1), survey=Actual(date(2023, 3, 6), done))
+    assert (now[0].status, now[0].late_days, now[0].slip_days) == (Status.DONE, 3, 3)
+    assert now[1].slip_days == 3
+
+
+def test_an_early_finish_leaves_the_next_phase_where_it_was(cal):
+    done = date(2023, 3, 20)
+    now = standing_on(cal, date(2023, 3, 21), survey=Actual(date(2023, 3, 6), done))
+    assert now[0].slip_days < 0
+    assert now[1].start == baseline(BASE_START, STEPS, cal)[1].start
+    assert now[1].slip_days == 0

@@ -35,8 +35,14 @@ def test_init_plan_and_status_on_postgresql(pg_url, programme_dir):
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(PhaseRun)) == 60
         assert verify_chain(session) == []
+    from tests.models.test_reconcile import sweep
+
+    sweep(engine, date(2023, 5, 15))  # opens every survey; nothing was handed in
+    with Session(engine) as session:
+        assert verify_chain(session) == []
         rows = status_rows(session, date(2023, 5, 15), unit_code="HP-DANGLAM")
-    assert [r.status for r in rows] == ["overdue", "overdue", "open", "not_started", "not_started"]
+    assert [r.status for r in rows] == ["overdue", *["not_started"] * 4]
+    assert rows[0].late_days == rows[0].slip_days == 23
     assert rows[0].unit_name == "Ủy ban nhân dân phường Đằng Lâm"
     engine.dispose()
 
