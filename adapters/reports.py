@@ -6,7 +6,8 @@ from pathlib import Path
 
 from adapters.rendering import render_text
 from models.audit.report import AUDIT_FIELDS, AuditRow, OnTime, on_time_rates
-from models.kernel.cells import csv_row, text_cells_only
+from models.kernel.cells import csv_row, print_setup, row_height, text_cells_only
+from models.kernel.vocabulary import status_label
 
 # Vietnamese headings first, English beside them, one per AuditRow field.
 HEADINGS = {
@@ -69,8 +70,15 @@ def _xlsx(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
     sheet.append([f"{title} — báo cáo kiểm tra ngày {as_of:%d/%m/%Y}"])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([HEADINGS[f] for f in AUDIT_FIELDS])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    widths = [WIDTHS.get(name, 13) for name in AUDIT_FIELDS]
     for row in rows:
-        sheet.append([getattr(row, f) for f in AUDIT_FIELDS])
+        values = [getattr(row, f) for f in AUDIT_FIELDS]
+        values[AUDIT_FIELDS.index("status")] = status_label(row.status)
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = wrap
+        sheet.row_dimensions[sheet.max_row].height = row_height(values, widths)
     for i, name in enumerate(AUDIT_FIELDS, start=1):
         column = get_column_letter(i)
         sheet.column_dimensions[column].width = WIDTHS.get(name, 13)
@@ -81,6 +89,7 @@ def _xlsx(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
                 cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = "C3"
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(AUDIT_FIELDS))}{len(rows) + 2}"
+    print_setup(sheet, "2:2")
 
     rates = book.create_sheet("Tỷ lệ đúng hạn")
     by_phase, by_wave = on_time_rates(rows)
@@ -113,6 +122,7 @@ def _html(rows: list[AuditRow], title: str, as_of: date, path: Path) -> None:
         by_phase=by_phase,
         by_wave=by_wave,
         rate=_rate,
+        status_label=status_label,
     )
     path.write_text(html, encoding="utf-8")
 

@@ -10,7 +10,9 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from config import PROJECT_ROOT
+from models.documents.types import signed_text
 
 SHIPPED_TEMPLATES = PROJECT_ROOT / "templates" / "documents"
 _RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -201,3 +204,37 @@ def load_template(path: Path) -> WordTemplate:
     """The compiled template at `path`, compiled again only when the file changes."""
     stat = path.stat()
     return _compiled(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def fill_signed(content: bytes, language: str, number: str, signed_on: date) -> bytes:
+    """A drafted Word file as the clerk completes it once signed: the blank number and date of
+    every paragraph (tables, headers and footers included) filled in, the formatting kept."""
+    from docx import Document
+
+    doc = Document(io.BytesIO(content))
+    for paragraph in _paragraphs(doc):
+        text = paragraph.text
+        done = signed_text(text, language, number, signed_on)
+        if done != text and paragraph.runs:
+            paragraph.runs[0].text = done
+            for run in paragraph.runs[1:]:
+                run.text = ""
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _paragraphs(doc) -> Iterator:
+    """Every paragraph of a document: body, table cells (nested too), headers and footers."""
+
+    def walk(container) -> Iterator:
+        yield from container.paragraphs
+        for table in container.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(doc)
+    for section in doc.sections:
+        for part in (section.header, section.first_page_header, section.footer):
+            yield from walk(part)

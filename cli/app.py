@@ -18,6 +18,7 @@ from cli import reminders as cli_reminders
 from cli import service as cli_service
 from cli.common import (
     AS_OF_HELP,
+    DATE,
     LONG_TABLE,
     PROGRAMME_HELP,
     Format,
@@ -42,7 +43,7 @@ app = typer.Typer(
 @app.command()
 def init(
     programme_file: Path = typer.Argument(..., help="Programme file (YAML)."),
-    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Load (or reload) a programme and its roster, then plan every unit."""
     from models.programme.file import load_programme
@@ -68,7 +69,7 @@ def init(
 @app.command()
 def plan(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
-    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
     rebaseline: bool = typer.Option(
         False, help="Make the current forecast the new baseline (audited)."
     ),
@@ -92,7 +93,7 @@ def plan(
 def status(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     unit: str | None = typer.Option(None, help="Only this unit (its code)."),
-    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
     output: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     show_all: bool = typer.Option(
         False, "--all", help=f"List every phase run in the table, even past {LONG_TABLE} rows."
@@ -164,7 +165,7 @@ def _report_delivery_trouble(programme: str | None) -> None:
 def show(
     unit: str = typer.Argument(..., help="Unit code."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
-    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """One unit's five phase windows as a small Gantt chart."""
     from cli.views import gantt

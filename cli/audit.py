@@ -8,6 +8,7 @@ import typer
 
 from cli.common import (
     AS_OF_HELP,
+    DATE,
     PROGRAMME_HELP,
     day_or_today,
     err,
@@ -73,7 +74,7 @@ def report(
     ),
     output: Path | None = typer.Option(None, help="Where to write; default var/reports/."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
-    as_of: datetime | None = typer.Option(None, formats=["%Y-%m-%d"], help=AS_OF_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """For every unit and phase: opened, due, done, how late, on what evidence, recorded by whom."""
     from services.audit import write_audit_report

@@ -18,9 +18,11 @@ from models.kernel.problems import InputError, NotFoundError
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-AS_OF_HELP = "Date to act or report as of (YYYY-MM-DD); default today in the programme's zone."
+AS_OF_HELP = (
+    "Date to act or report as of (2023-03-06 or 06/03/2023); default today in the programme's zone."
+)
 PROGRAMME_HELP = "Programme code; may be left out when only one programme is loaded."
-DATE = {"formats": ["%Y-%m-%d"]}  # how every --as-of/--on option parses its date
+DATE = {"formats": ["%Y-%m-%d", "%d/%m/%Y"]}  # every date option: 2023-03-06 or 06/03/2023
 LONG_TABLE = 300  # phase runs; past this the table view summarises per wave and phase
 
 

@@ -81,7 +81,7 @@ def generate(
             )
         except DocumentTemplateError as exc:
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
-            err.print("Nothing was registered and no number was used.")
+            err.print("Nothing was drafted or registered.")
             raise typer.Exit(2) from None
     folder = get_settings().documents_dir
     out.print(
@@ -94,6 +94,34 @@ def generate(
         out.print(f"  {path}")
     if len(result.paths) > 20:
         out.print(f"  … and {len(result.paths) - 20} more (`rollout docs list`)")
+
+
+@docs_app.command()
+def register(
+    unit: str = typer.Argument(..., help="The unit's code."),
+    doc_type: str = typer.Argument(
+        ..., metavar="TYPE", help="The document type, e.g. implementation_plan."
+    ),
+    number: str = typer.Option(..., help="The number on the signed document, e.g. 'Số 5/KH-UBND'."),
+    on: datetime = typer.Option(..., **DATE, help="The date it was signed."),
+    programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+) -> None:
+    """Register a signed document: its drafts get the number and date the clerk gave it and
+    become final (a decision recorded with `rollout record --decision` is registered already).
+
+    Example: rollout docs register HP-DANGLAM implementation_plan --number "Số 5/KH-UBND"
+    --on 2023-03-08
+    """
+    from services.documents import register_document
+
+    with user_errors():
+        paths = register_document(
+            programme=programme, unit=unit, doc_type=doc_type, number=number, signed_on=on.date()
+        )
+    if not paths:
+        out.print(f"{unit}'s {doc_type} is registered with that number and date already.")
+    for path in paths:
+        out.print(f"Registered: {path}", soft_wrap=True)
 
 
 @docs_app.command("list")

@@ -64,7 +64,11 @@ def record(
             advance=advance,
         )
     what = f"decision {done.what}" if decision else done.what
-    out.print(f"Recorded {done.kind} for {done.unit} / {done.phase}: {what} ({done.dated}).")
+    out.print(
+        f"Recorded {done.kind} for {done.unit} / {done.phase}: {what} ({done.dated:%d/%m/%Y})."
+    )
+    for path in done.registered:
+        out.print(f"Registered the signed document as {done.what}: {path}", soft_wrap=True)
     if done.advanced:
         moved = done.advanced
         out.print(

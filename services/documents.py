@@ -4,12 +4,21 @@ registry, and the document types there are."""
 from dataclasses import dataclass
 from datetime import date
 
-from models.documents.types import DocumentType, load_document_types, resolve_types
-from models.kernel.database import read_session
+from sqlalchemy import select
+
+from models.documents.types import (
+    DocumentType,
+    load_document_types,
+    registered_number,
+    resolve_types,
+)
+from models.kernel.database import read_session, write_session
 from models.kernel.lookups import find_unit, get_programme
+from models.kernel.problems import InputError, Problem
+from models.kernel.tables import GeneratedDocument
 from models.programme.settings import programme_settings
 from services.flow_runs import in_flow_settings
-from services.resources import read_database
+from services.resources import database, read_database
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,62 @@ def draft_documents(
         tuple(result["paths"]),
         result.get("pdfs"),
         result.get("previews"),
+    )
+
+
+def register_document(
+    *, programme: str | None, unit: str, doc_type: str, number: str, signed_on: date
+) -> tuple[str, ...]:
+    """Register a signed document under the number and date its clerk gave it: its drafts
+    become final versions carrying them. The files written; InputError when the number cannot
+    be read, the type is not numbered, there is no draft, or the number is taken."""
+    from datetime import UTC, datetime
+
+    from services.drafting import register_signed_document
+
+    chosen = resolve_types([doc_type], None)[0]
+    read = registered_number(number)
+    problem = None
+    if not chosen.numbered:
+        problem = f"a {doc_type} is a form: it has no number to register"
+    elif read is None:
+        problem = f"{number!r} has no number; write it as on the document, e.g. 'Số 12/QĐ-UBND'"
+    elif f"/{chosen.symbol}-" not in read[1]:
+        problem = f"a {doc_type} is numbered …/{chosen.symbol}-…; {read[1]!r} is not: check it"
+    if problem:
+        raise InputError([Problem("--number", None, None, problem)])
+    with write_session(database()) as session:
+        found = get_programme(session, programme)
+        unit_code = find_unit(session, found, unit).code
+        made = register_signed_document(
+            session, found, unit_code, chosen, read, signed_on, datetime.now(UTC)
+        )
+        if not made and not _drafts_of(session, found.id, unit_code, chosen.key):
+            raise InputError(
+                [
+                    Problem(
+                        "--type",
+                        None,
+                        None,
+                        f"{unit_code} has no draft of {doc_type} to register; "
+                        f"draft it first (`rollout docs generate --unit {unit_code} "
+                        f"--type {doc_type}`)",
+                    )
+                ]
+            )
+        return tuple(d.path for d in made)
+
+
+def _drafts_of(session, programme_id: int, subject: str, doc_type: str) -> bool:
+    return (
+        session.scalars(
+            select(GeneratedDocument.id).where(
+                GeneratedDocument.programme_id == programme_id,
+                GeneratedDocument.subject == subject,
+                GeneratedDocument.doc_type == doc_type,
+            )
+        ).first()
+        is not None
     )
 
 

@@ -1,4 +1,5 @@
-"""Drafting, numbering, writing and registering documents, for units or the programme."""
+"""Drafting, writing and registering documents, for units or the programme; registering the
+signed ones under the number and date their clerk gave them."""
 
 from datetime import date, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from config.settings import get_settings
 from models.assessment.catalogue import Catalogue
 from models.documents.data import programme_report_data, unit_document_data
 from models.documents.facts import programme_facts, programme_summary, province_of, unit_facts
-from models.documents.registry import Draft, Outcome, register
+from models.documents.registry import Draft, Outcome, register, register_signed
 from models.documents.types import DocumentType, load_document_types
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import GeneratedDocument, PhaseRun, Programme
@@ -25,11 +26,9 @@ def _template_folder(programme: Programme) -> Path | None:
     return Path(folder) if folder else None
 
 
-def _render(
-    draft: Draft, symbol: str | None, folder: Path | None, catalogue: Catalogue | None = None
-) -> bytes:
+def _render(draft: Draft, folder: Path | None, catalogue: Catalogue | None = None) -> bytes:
     template = load_template(find_template(draft.template_name, draft.language, folder))
-    data = draft.data if symbol is None else draft.data | {"number": symbol}
+    data = draft.data
     media = None
     # The self-assessment report's chart, drawn only for a template that shows it (~1 s each).
     if catalogue is not None and "colours" in data and template.holds(UNIT_FIGURE_PART):
@@ -88,6 +87,8 @@ def draft_unit_documents(
         for doc_type in types:
             if (unit_id, doc_type.key) in skip:
                 continue
+            if doc_type.key == "assessment_report" and not unit.ratings:
+                continue  # nothing to report yet: no draft, no version
             issued, agency, data = unit_document_data(doc_type, language, facts, unit, as_of)
             drafts.append(
                 Draft(
@@ -108,7 +109,7 @@ def draft_unit_documents(
         session,
         programme,
         drafts,
-        lambda d, s: _render(d, s, folder, facts.catalogue),
+        lambda d: _render(d, folder, facts.catalogue),
         get_settings().documents_dir,
         actor(),
         recorded_at,
@@ -157,9 +158,36 @@ def draft_programme_report_in(
         session,
         programme,
         [draft],
-        lambda d, s: _render(d, s, folder),
+        lambda d: _render(d, folder),
         get_settings().documents_dir,
         actor(),
         recorded_at,
     )
     return _counts(outcomes)
+
+
+def register_signed_document(
+    session: Session,
+    programme: Programme,
+    unit_code: str,
+    doc_type: DocumentType,
+    number: tuple[int, str],
+    signed_on: date,
+    recorded_at: datetime,
+) -> list[GeneratedDocument]:
+    """Register a unit's signed document in the caller's transaction: its drafts, numbered and
+    dated as signed, become final versions."""
+    from adapters.word import fill_signed
+
+    return register_signed(
+        session,
+        programme,
+        unit_code,
+        doc_type,
+        number,
+        signed_on,
+        fill_signed,
+        get_settings().documents_dir,
+        actor(),
+        recorded_at,
+    )

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from config.settings import get_settings
+from models.documents.types import recorded_type, registered_number
 from models.kernel.database import write_session
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import InputError, Problem
@@ -14,6 +15,7 @@ from models.phases.evidence import Recording
 from models.phases.evidence import record as record_fact
 from models.phases.evidence import reopen as reopen_phase
 from services.advance import advance_unit
+from services.drafting import register_signed_document
 from services.resources import actor, database
 
 
@@ -36,6 +38,7 @@ class Recorded:
     what: str  # the decision's number or the file's name
     dated: date
     advanced: Advanced | None
+    registered: tuple[str, ...] = ()  # the drafts that became the signed document, as files
 
 
 def record(
@@ -93,10 +96,25 @@ def record(
             datetime.now(UTC),
             max_bytes=int(settings.evidence_max_mb * 2**20),
         )
+        signed = recorded_type(phase, chosen) if decision else None
+        registered = (
+            register_signed_document(
+                session,
+                prog,
+                unit_code,
+                signed,
+                registered_number(decision),
+                saved.dated,
+                datetime.now(UTC),
+            )
+            if signed
+            else []
+        )
         code = prog.code
     what = f"Số {saved.decision_number}" if decision else saved.original_name
     moved = advance_one(programme=code, unit=unit_code, as_of=as_of) if advance else None
-    return Recorded(unit_code, phase, chosen, what, saved.dated, moved)
+    paths = tuple(d.path for d in registered)
+    return Recorded(unit_code, phase, chosen, what, saved.dated, moved, paths)
 
 
 def advance_one(*, programme: str, unit: str, as_of: date) -> Advanced:

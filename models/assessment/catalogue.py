@@ -12,7 +12,7 @@ DEFAULT_CATALOGUE = CONFIG_DIR / "indicators" / "iso18091-2019.yaml"
 COLOURS = ("red", "yellow", "green")
 # The keys each level of a catalogue file may hold; anything else is refused with its line.
 KEYS = {
-    "catalogue": ("edition", "source", "criteria", "pillars"),
+    "catalogue": ("edition", "source", "official_wording", "criteria", "pillars"),
     "pillar": ("code", "name_vi", "name_en", "indicators"),
     "indicator": ("code", "name_vi", "name_en", "criteria", "sdgs"),
 }
@@ -52,6 +52,14 @@ class Pillar:
         return self.name_vi if language == "vi" else self.name_en
 
 
+UNOFFICIAL_NOTE = {
+    "vi": "Tên chỉ số là bản dịch không chính thức, chưa đối chiếu với văn bản TCVN ISO "
+    "18091:2020.",
+    "en": "The indicator names are an unofficial translation, not checked against the text of "
+    "ISO 18091:2019.",
+}
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """A catalogue's edition, source, pillars and indicators."""
@@ -61,6 +69,14 @@ class Catalogue:
     pillars: dict[str, tuple[str, ...]]
     pillar_info: dict[str, Pillar] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    official_wording: bool = True  # False: the names are a translation, not the standard's text
+
+    def wording_note(self, language: str) -> str:
+        """What a form or document says when the names are not the standard's own ('' if they
+        are)."""
+        if self.official_wording:
+            return ""
+        return UNOFFICIAL_NOTE[language]
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -87,6 +103,7 @@ class Catalogue:
             {pillar: self.pillars[pillar]},
             {k: v for k, v in self.pillar_info.items() if k == pillar},
             {k: v for k, v in self.indicators.items() if v.pillar == pillar},
+            self.official_wording,
         )
 
     def as_data(self) -> dict:
@@ -94,6 +111,7 @@ class Catalogue:
         return {
             "edition": self.edition,
             "source": self.source,
+            "official_wording": self.official_wording,
             "pillars": {k: list(v) for k, v in self.pillars.items()},
             "pillar_names": {k: [p.name_vi, p.name_en] for k, p in self.pillar_info.items()},
             "indicators": {
@@ -120,7 +138,8 @@ class Catalogue:
             )
             for k, v in data.get("indicators", {}).items()
         }
-        return cls(data["edition"], data["source"], pillars, info, indicators)
+        official = data.get("official_wording", True)
+        return cls(data["edition"], data["source"], pillars, info, indicators, official)
 
 
 def load_catalogue(path: Path) -> Catalogue:
@@ -188,7 +207,8 @@ def load_catalogue(path: Path) -> Catalogue:
     if problems:
         raise InputError(problems)
     origin = " ".join(str(data["source"]).split())
-    return Catalogue(str(data["edition"]), origin, pillars, info, indicators)
+    official = data.get("official_wording", True) is not False
+    return Catalogue(str(data["edition"]), origin, pillars, info, indicators, official)
 
 
 def _unknown_keys(root, source: str) -> list[Problem]:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from models.assessment.catalogue import COLOURS, Catalogue
-from models.kernel.cells import text_cells_only
+from models.kernel.cells import print_setup, row_height, text_cells_only
 from models.kernel.problems import InputError, Problem
 from models.kernel.vocabulary import RATINGS, nfc, rating_label
 
@@ -105,6 +105,9 @@ def write_form(
         sheet[cell].fill = PatternFill("solid", fgColor="FFFFE0")
     sheet["A8"] = "Chọn mức ở cột G (Đỏ, Vàng, Xanh); ghi minh chứng và ghi chú ở cột H, I."
     sheet["A8"].font = Font(italic=True)
+    if note := catalogue.wording_note("vi"):
+        sheet["E2"] = note
+        sheet["E2"].font = Font(italic=True, bold=True, color="C00000")
     for col, (heading, width) in enumerate(zip(_HEADINGS, _WIDTHS, strict=True), start=1):
         cell = sheet.cell(FIRST_ROW - 1, col, heading)
         cell.font = Font(bold=True)
@@ -137,12 +140,14 @@ def write_form(
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row, col, value)
             cell.alignment = wrap
+        sheet.row_dimensions[row].height = row_height(values, _WIDTHS)
         for col, colour in ((4, "red"), (5, "yellow"), (6, "green")):
             sheet.cell(row, col).fill = PatternFill("solid", fgColor=_FILLS[colour])
         for col in (7, 8, 9):
             sheet.cell(row, col).protection = Protection(locked=False)
         choice.add(sheet.cell(row, 7))
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 4)
+    print_setup(sheet, f"{FIRST_ROW - 1}:{FIRST_ROW - 1}")
     sheet.protection.sheet = True
     sheet.protection.formatRows = False  # a unit may still make rows taller to read criteria
     hidden = book.create_sheet(META_SHEET)

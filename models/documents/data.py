@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models.assessment.catalogue import COLOURS, Catalogue
+from models.documents.offices import document_parties, offices_of
 from models.documents.types import (
     Agency,
     DocumentType,
-    date_line_en,
-    date_line_vi,
+    blank_date_line,
+    blank_number,
     place_name,
     short_date,
     unit_agency,
@@ -57,6 +58,7 @@ class UnitFacts:
     ratings: dict[str, str] = field(default_factory=dict)  # indicator -> colour, for `period`
     period: int | None = None
     items: tuple[ActionItemFacts, ...] = ()
+    registered: dict[str, str] = field(default_factory=dict)  # type -> number, once signed
 
 
 @dataclass(frozen=True)
@@ -85,19 +87,37 @@ def unit_document_data(
     """The date, issuing agency and template data of one unit's document (without its number)."""
     run = unit.runs[doc_type.phase]
     issued = issue_date(doc_type, run, as_of)
-    agency = unit_agency(unit.name)
-    place = programme.settings.get("place") or place_name(unit.name)
+    parties = document_parties(
+        doc_type.key,
+        doc_type.symbol,
+        doc_type.signer,
+        language,
+        unit.name,
+        unit.parent_name,
+        _coordinating(programme),
+        programme.settings.get("laws") or [],
+        unit.registered.get("action_submission"),
+    )
+    agency = unit_agency(parties.issuer_name)
+    if parties.office:  # a district's submission: from its office, under the committee
+        agency = Agency(agency.parent or " ".join(agency.lines), ("VĂN PHÒNG HĐND VÀ UBND",), "VP")
+    place = programme.settings.get("place") or place_name(parties.issuer_name)
     data = _common(doc_type, language, programme, agency, place, issued)
+    signer = list(parties.signer)
     data |= {
         "unit": {
             "code": unit.code,
             "name": unit.name,
             "officials": unit.officials if unit.officials is not None else "—",
             "place_upper": place_name(unit.name).upper(),
+            **offices_of(unit.name, language).as_data(),
         },
+        "issuer_name": parties.issuer_name,
+        "authority": parties.authority,
+        "year": issued.year,
+        "signer": signer if language == "vi" else _signer_en(tuple(signer)),
         "window": {"start": short_date(run.start), "due": short_date(run.due)},
-        "recipients": _unit_recipients(language, programme, unit),
-        "archive": "VT, VP",
+        **parties.data,
     }
     data |= _specific(doc_type.key, language, programme, unit, issued)
     return issued, agency, data
@@ -111,11 +131,14 @@ def _common(
     place: str,
     issued: date,
 ) -> dict:
-    line = date_line_vi(place, issued) if language == "vi" else date_line_en(place, issued)
     coordinator = programme.coordinator
+    # A draft: the clerk writes the number and the day once it is signed and registered.
+    number = blank_number(doc_type.symbol, agency.symbol) if doc_type.numbered else ""
     return {
         "agency": agency.as_data(),
-        "date_line": line,
+        "number": number,
+        "place": place,
+        "date_line": blank_date_line(place, issued.year, language),
         "title": doc_type.title(language),
         "signer": list(doc_type.signer) if language == "vi" else _signer_en(doc_type.signer),
         "programme": {
@@ -130,7 +153,10 @@ def _common(
             "email": coordinator.get("email", ""),
             "phone": coordinator.get("phone") or "—",
         },
-        "catalogue": {"edition": programme.catalogue.edition},
+        "catalogue": {
+            "edition": programme.catalogue.edition,
+            "note": programme.catalogue.wording_note(language),
+        },
         "indicator_count": len(programme.catalogue.codes),
     }
 
@@ -152,16 +178,11 @@ def _signer_en(lines: tuple[str, ...]) -> list[str]:
     return [_SIGNER_EN.get(line, line) for line in lines]
 
 
-def _unit_recipients(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> list[str]:
-    coordinator = programme.coordinator
-    office = coordinator.get("office")
-    agency = coordinator.get("agency", "")
-    coordinating = f"{agency} ({office})" if office else agency
-    if language == "vi":
-        parent = [f"{unit.parent_name} (để báo cáo)"] if unit.parent_name else []
-        return [*parent, coordinating, "Các phòng, ban chuyên môn"]
-    parent = [f"{unit.parent_name} (for reporting)"] if unit.parent_name else []
-    return [*parent, coordinating, "The specialised offices"]
+def _coordinating(programme: ProgrammeFacts) -> str:
+    """The coordinating agency as recipients name it: "Sở … (Chi cục …)"."""
+    office = programme.coordinator.get("office")
+    agency = programme.coordinator.get("agency", "")
+    return f"{agency} ({office})" if office else agency
 
 
 def _specific(
@@ -325,7 +346,7 @@ def programme_report_data(
     names = programme.phase_names
     data |= {
         "province": province,
-        "agency_name": nfc(own["name"]).capitalize() if language == "vi" else own["name"],
+        "agency_name": nfc(own.get("name_in_text") or own["name"]),
         "unit_count": summary.unit_count,
         "as_of": short_date(as_of),
         "phases": [

@@ -17,7 +17,14 @@ from models.documents.data import (
     default_items,
 )
 from models.documents.types import place_name
-from models.kernel.tables import ActionItem, IndicatorRating, PhaseRun, Programme, Unit
+from models.kernel.tables import (
+    ActionItem,
+    GeneratedDocument,
+    IndicatorRating,
+    PhaseRun,
+    Programme,
+    Unit,
+)
 from models.kernel.vocabulary import PHASES, Status
 from models.phases.reconcile import programme_catalogue
 from models.phases.status import status_rows
@@ -82,6 +89,18 @@ def unit_facts(
             ratings[unit_id][indicator] = verified or rating  # the verifier's, where there is one
     catalogue = programme_catalogue(programme)
     stored = _stored_items(session, unit_ids, periods)
+    registered: dict[int, dict[str, str]] = defaultdict(dict)
+    for unit_id, doc_type, number in session.execute(
+        select(
+            GeneratedDocument.unit_id, GeneratedDocument.doc_type, GeneratedDocument.number_symbol
+        )
+        .where(
+            GeneratedDocument.unit_id.in_(unit_ids),
+            GeneratedDocument.number_symbol.is_not(None),
+        )
+        .order_by(GeneratedDocument.version)
+    ):
+        registered[unit_id][doc_type] = number  # the newest registration wins
     owner = ItemDefaults.of(programme).owner if language == "vi" else DEFAULT_ITEM_OWNER["en"]
     facts = {}
     for unit_id, unit in units.items():
@@ -100,6 +119,7 @@ def unit_facts(
             ratings=dict(ratings[unit_id]),
             period=periods.get(unit_id),
             items=items,
+            registered=dict(registered[unit_id]),
         )
     return facts
 

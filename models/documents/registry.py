@@ -1,12 +1,15 @@
-"""The document registry: what was generated, its number, its hashes; numbers never reused.
+"""The document registry: what was drafted, what was signed and under which number, hashes.
 
-Numbers are taken, files written and rows inserted in the caller's one write transaction (which
-writers take one at a time), so a failed or concurrent run neither skips nor repeats a number.
+A draft carries no number: the clerk (văn thư) numbers a document when it is registered after
+signing. Recording the signed document gives the registry its number and date; a signed
+document is final, and drafting again never makes it a second, renumbered one.
+
+Files are written and rows inserted in the caller's one write transaction (which writers take
+one at a time): a failed run leaves neither a file nor a row.
 """
 
 import hashlib
 import os
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,9 +19,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
-from models.documents.types import DocumentType, data_hash, file_name, number_and_symbol
+from models.documents.types import DocumentType, data_hash, file_name
 from models.kernel.identifiers import inside
-from models.kernel.tables import DocumentCounter, GeneratedDocument, Programme
+from models.kernel.problems import InputError, Problem
+from models.kernel.tables import GeneratedDocument, Programme
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Draft:
     phase: str
     doc_type: DocumentType
     language: str
-    issuer: str  # whose number sequence
+    issuer: str  # whose register the signed document goes into
     agency_symbol: str
     issued_on: date
     data: dict
@@ -45,13 +49,14 @@ class Draft:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What generating one draft did: a new version, or the unchanged one returned."""
+    """What generating one draft did: a new version, or the unchanged (or signed) one kept."""
 
     document: GeneratedDocument
     new: bool
 
 
-Render = Callable[[Draft, str | None], bytes]
+Render = Callable[[Draft], bytes]
+Fill = Callable[[bytes, str, str, date], bytes]  # content, language, number, signed on
 
 
 def register(
@@ -63,76 +68,156 @@ def register(
     actor: str,
     now: datetime,
 ) -> list[Outcome]:
-    """Generate what changed, return what did not; number, write and record in one transaction.
+    """Generate what changed, return what did not; write and record in one transaction.
 
-    A document in the other language of the same date (the English counterpart of a Vietnamese
-    document, or back) carries the same number: it is a translation, not a new document.
-
+    A document already signed and registered is kept as it is: what was signed does not change.
     Rendering happens before anything is written: a template or data error raises with nothing
-    registered and no number used (the caller's transaction rolls the counters back).
+    registered.
     """
     latest = _latest(session, programme.id, drafts)
     outcomes: list[Outcome | None] = []
-    todo: list[tuple[int, Draft, GeneratedDocument | None, int | None]] = []
+    todo: list[tuple[int, Draft, GeneratedDocument | None]] = []
     for i, draft in enumerate(drafts):
-        key = (draft.subject, draft.doc_type.key)
-        previous = latest.get((*key, draft.language))
-        if previous is not None and _same(previous, draft):
+        previous = latest.get((draft.subject, draft.doc_type.key, draft.language))
+        if previous is not None and (previous.number_symbol or _same(previous, draft)):
             outcomes.append(Outcome(previous, False))
             continue
-        twin = next(
-            (
-                doc
-                for (s, t, lang), doc in latest.items()
-                if (s, t) == key and lang != draft.language and doc.issued_on == draft.issued_on
-            ),
-            None,
-        )
         outcomes.append(None)
-        todo.append((i, draft, previous, twin.number if twin else None))
+        todo.append((i, draft, previous))
+    rendered = [(i, draft, previous, render(draft)) for i, draft, previous in todo]
+    documents = []
+    for i, draft, previous, content in rendered:
+        doc = _version(programme, draft, previous, content, None, draft.issued_on, actor, now)
+        outcomes[i] = Outcome(doc, True)
+        documents.append((doc, previous, content))
+    _write(session, programme, documents, documents_dir, actor, now)
+    return [o for o in outcomes if o is not None]
 
-    numbers = _allocate(session, programme.id, [d for _, d, _, n in todo if n is None])
-    rendered: list[tuple[int, Draft, GeneratedDocument | None, int | None, bytes]] = []
-    for i, draft, previous, number in todo:
-        if draft.doc_type.numbered and number is None:
-            number = numbers[id(draft)]
-        symbol = _symbol(draft, number)
-        rendered.append((i, draft, previous, number, render(draft, symbol)))
 
-    changes: list[Change] = []
+def register_signed(
+    session: Session,
+    programme: Programme,
+    subject: str,
+    doc_type: DocumentType,
+    number: tuple[int, str],
+    signed_on: date,
+    fill: Fill,
+    documents_dir: Path,
+    actor: str,
+    now: datetime,
+) -> list[GeneratedDocument]:
+    """Register the signed document: the latest draft of each language, with the number and date
+    the clerk gave it, becomes a new version that is final. Returns the versions made (none
+    when there is no draft, or it is registered with that number and date already).
+
+    A number the same issuer already gave another document that year is refused.
+    """
+    if not doc_type.numbered:
+        return []
+    taken = session.scalars(
+        select(GeneratedDocument).where(
+            GeneratedDocument.programme_id == programme.id,
+            GeneratedDocument.issuer
+            == ("coordinator" if doc_type.issuer == "coordinator" else subject),
+            GeneratedDocument.number_symbol == number[1],
+        )
+    ).all()
+    other = [
+        d
+        for d in taken
+        if d.issued_on.year == signed_on.year and (d.subject, d.doc_type) != (subject, doc_type.key)
+    ]
+    if other:
+        first = other[0]
+        raise InputError(
+            [
+                Problem(
+                    "--decision",
+                    None,
+                    None,
+                    f"Số {number[1]} is already registered for {first.subject}'s "
+                    f"{first.doc_type} signed {first.issued_on:%d/%m/%Y}; check the number "
+                    "on the signed document",
+                )
+            ]
+        )
+    latest: dict[str, GeneratedDocument] = {}
+    for doc in session.scalars(
+        select(GeneratedDocument).where(
+            GeneratedDocument.programme_id == programme.id,
+            GeneratedDocument.subject == subject,
+            GeneratedDocument.doc_type == doc_type.key,
+        )
+    ):
+        if doc.language not in latest or latest[doc.language].version < doc.version:
+            latest[doc.language] = doc
+    documents = []
+    for language, previous in sorted(latest.items()):
+        if (previous.number_symbol, previous.issued_on) == (number[1], signed_on):
+            continue
+        content = fill((documents_dir / previous.path).read_bytes(), language, number[1], signed_on)
+        doc = _version(programme, None, previous, content, number, signed_on, actor, now)
+        documents.append((doc, previous, content))
+    _write(session, programme, documents, documents_dir, actor, now)
+    return [doc for doc, _, _ in documents]
+
+
+def _version(
+    programme: Programme,
+    draft: Draft | None,
+    previous: GeneratedDocument | None,
+    content: bytes,
+    number: tuple[int, str] | None,
+    issued_on: date,
+    actor: str,
+    now: datetime,
+) -> GeneratedDocument:
+    """A new version row: from a draft, or (draft None) the previous one registered as signed."""
+    source = draft or previous
+    version = (previous.version + 1) if previous else 1
+    doc_type = draft.doc_type.key if draft else previous.doc_type
+    relative = Path(programme.code, source.subject, source.phase) / file_name(
+        doc_type, source.language, version, number[1] if number else None
+    )
+    return GeneratedDocument(
+        programme_id=programme.id,
+        unit_id=source.unit_id,
+        subject=source.subject,
+        phase=source.phase,
+        doc_type=doc_type,
+        language=source.language,
+        version=version,
+        replaces_id=previous.id if previous else None,
+        issuer=source.issuer,
+        number=number[0] if number else None,
+        number_symbol=number[1] if number else None,
+        issued_on=issued_on,
+        template_name=source.template_name,
+        template_sha256=source.template_sha256,
+        data_sha256=draft.data_sha256 if draft else previous.data_sha256,
+        output_sha256=hashlib.sha256(content).hexdigest(),
+        path=relative.as_posix(),
+        created_by=actor,
+        created_at=now,
+    )
+
+
+def _write(
+    session: Session,
+    programme: Programme,
+    documents: list[tuple[GeneratedDocument, GeneratedDocument | None, bytes]],
+    documents_dir: Path,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Stage the files, insert the rows and audit them; rename the files once that is safe."""
     staged: list[tuple[Path, Path]] = []
     try:
-        for i, draft, previous, number, content in rendered:
-            version = (previous.version + 1) if previous else 1
-            symbol = _symbol(draft, number)
-            relative = Path(programme.code, draft.subject, draft.phase) / file_name(
-                draft.doc_type.key, draft.language, version, symbol
-            )
-            target = inside(documents_dir, documents_dir / relative, "a document")
+        changes = []
+        for doc, previous, content in documents:
+            target = inside(documents_dir, documents_dir / doc.path, "a document")
             staged.append((_stage(target, content), target))
-            doc = GeneratedDocument(
-                programme_id=programme.id,
-                unit_id=draft.unit_id,
-                subject=draft.subject,
-                phase=draft.phase,
-                doc_type=draft.doc_type.key,
-                language=draft.language,
-                version=version,
-                replaces_id=previous.id if previous else None,
-                issuer=draft.issuer,
-                number=number,
-                number_symbol=symbol,
-                issued_on=draft.issued_on,
-                template_name=draft.template_name,
-                template_sha256=draft.template_sha256,
-                data_sha256=draft.data_sha256,
-                output_sha256=hashlib.sha256(content).hexdigest(),
-                path=relative.as_posix(),
-                created_by=actor,
-                created_at=now,
-            )
             session.add(doc)
-            outcomes[i] = Outcome(doc, True)
             changes.append(_event(programme.code, doc, previous))
         session.flush()
         append_changes(session, changes, actor, now)
@@ -143,7 +228,6 @@ def register(
         raise
     for temporary, final in staged:
         os.replace(temporary, final)
-    return [o for o in outcomes if o is not None]
 
 
 def _same(doc: GeneratedDocument, draft: Draft) -> bool:
@@ -152,12 +236,6 @@ def _same(doc: GeneratedDocument, draft: Draft) -> bool:
         and doc.template_sha256 == draft.template_sha256
         and doc.issued_on == draft.issued_on
     )
-
-
-def _symbol(draft: Draft, number: int | None) -> str | None:
-    if number is None or draft.doc_type.symbol is None:
-        return None
-    return number_and_symbol(number, draft.doc_type.symbol, draft.agency_symbol)
 
 
 def _latest(
@@ -182,38 +260,6 @@ def _latest(
     return latest
 
 
-def _allocate(session: Session, programme_id: int, drafts: list[Draft]) -> dict[int, int]:
-    """The next numbers, per issuer, type symbol and year, for the numbered drafts."""
-    wanted: dict[tuple[str, str, int], list[Draft]] = defaultdict(list)
-    for draft in drafts:
-        if draft.doc_type.numbered:
-            wanted[(draft.issuer, draft.doc_type.symbol, draft.issued_on.year)].append(draft)
-    if not wanted:
-        return {}
-    issuers = sorted({k[0] for k in wanted})
-    counters: dict[tuple[str, str, int], DocumentCounter] = {}
-    for start in range(0, len(issuers), 900):
-        for row in session.scalars(
-            select(DocumentCounter).where(
-                DocumentCounter.programme_id == programme_id,
-                DocumentCounter.issuer.in_(issuers[start : start + 900]),
-            )
-        ):
-            counters[(row.issuer, row.symbol, row.year)] = row
-    numbers: dict[int, int] = {}
-    for key, group in sorted(wanted.items()):
-        counter = counters.get(key)
-        if counter is None:
-            counter = DocumentCounter(
-                programme_id=programme_id, issuer=key[0], symbol=key[1], year=key[2], last=0
-            )
-            session.add(counter)
-        for draft in sorted(group, key=lambda d: (d.issued_on, d.subject, d.doc_type.key)):
-            counter.last += 1
-            numbers[id(draft)] = counter.last
-    return numbers
-
-
 def _stage(final: Path, content: bytes) -> Path:
     """Write beside the final path; the caller renames once the transaction is safe."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +269,7 @@ def _stage(final: Path, content: bytes) -> Path:
 
 
 def _event(code: str, doc: GeneratedDocument, previous: GeneratedDocument | None) -> Change:
+    action = "document.registered" if doc.number_symbol else "document.generated"
     payload = {
         "type": doc.doc_type,
         "language": doc.language,
@@ -237,7 +284,7 @@ def _event(code: str, doc: GeneratedDocument, previous: GeneratedDocument | None
     }
     if previous is not None:
         payload["replaces"] = {"version": previous.version, "number": previous.number_symbol}
-    return Change("document.generated", f"{code}/{doc.subject}/{doc.phase}", payload, code)
+    return Change(action, f"{code}/{doc.subject}/{doc.phase}", payload, code)
 
 
 def list_documents(

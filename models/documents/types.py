@@ -61,6 +61,7 @@ class DocumentType:
     issuer: str  # "unit" or "coordinator"
     signer: tuple[str, ...]
     draft_on_open: bool = True  # drafted by the sweep as units open the phase
+    recorded_as: str | None = None  # the decision kind `rollout record` registers it under
 
     @property
     def numbered(self) -> bool:
@@ -104,6 +105,7 @@ def load_document_types(path: Path = DOCUMENT_TYPES_FILE) -> dict[str, DocumentT
             issuer=spec.get("issuer", ""),
             signer=tuple(nfc(line) for line in spec["signer"]),
             draft_on_open=spec.get("draft_on_open", True) is not False,
+            recorded_as=spec.get("recorded_as"),
         )
     if problems:
         raise InputError(problems)
@@ -156,6 +158,14 @@ def unit_agency(unit_name: str) -> Agency:
     return Agency(None, (name.upper(),), "UBND")
 
 
+def level_word(unit_name: str) -> str:
+    """The level a people's committee's name says: "quận", "phường", "thị trấn" ("" if none)."""
+    name = nfc(unit_name).strip().lower()
+    if name.startswith(_COMMITTEE):
+        name = name[len(_COMMITTEE) :].strip()
+    return next((w for w in _LEVEL_WORDS if name.startswith(w + " ")), "")
+
+
 def place_name(unit_name: str) -> str:
     """The place a unit's documents are dated at: its own name without the level word.
 
@@ -175,9 +185,49 @@ def place_name(unit_name: str) -> str:
     return name
 
 
-def number_and_symbol(number: int, type_symbol: str, agency_symbol: str) -> str:
-    """The number and symbol of Decree 30: "61/KH-UBND"."""
-    return f"{number}/{type_symbol}-{agency_symbol}"
+# "Số 12/QĐ-UBND", "Số: 12/QĐ-UBND" or "12/QĐ-UBND": a number, a slash, a symbol.
+_NUMBER = re.compile(r"^(?:Số:?\s*)?(\d+)\s*/\s*(\S.*)$", re.IGNORECASE)
+# What a clerk fills in by hand once the document is signed and registered (Decree 30,
+# Appendix I): the number before the slash, the day and month of the date line.
+BLANK_NUMBER = "\u00a0" * 6
+BLANK_DAY = "…"
+
+
+def registered_number(text: str) -> tuple[int, str] | None:
+    """A number as written on a signed document, read: (12, "12/QĐ-UBND"); None if it has none."""
+    match = _NUMBER.match(nfc(text).strip())
+    if not match:
+        return None
+    return int(match.group(1)), f"{int(match.group(1))}/{match.group(2).strip()}"
+
+
+def blank_number(type_symbol: str, agency_symbol: str) -> str:
+    """A draft's number and symbol, the number left for the clerk: "      /KH-UBND"."""
+    return f"{BLANK_NUMBER}/{type_symbol}-{agency_symbol}"
+
+
+def blank_date_line(place: str, year: int, language: str) -> str:
+    """A draft's place and date line, day and month left blank: "Hải An, ngày … tháng … năm
+    2023" ("Hai An, … … 2023")."""
+    if language == "vi":
+        return f"{place}, ngày {BLANK_DAY} tháng {BLANK_DAY} năm {year}"
+    return f"{place}, {BLANK_DAY} {BLANK_DAY} {year}"
+
+
+_BLANKS = re.compile(f"{BLANK_NUMBER}/(\\S+)")
+_BLANK_DATE = {
+    "vi": re.compile(f"ngày {BLANK_DAY} tháng {BLANK_DAY} năm \\d{{4}}"),
+    "en": re.compile(f"{BLANK_DAY} {BLANK_DAY} \\d{{4}}"),
+}
+
+
+def signed_text(text: str, language: str, number: str, signed_on: date) -> str:
+    """A draft's line as the clerk completes it once signed: the number and the date filled in."""
+    text = _BLANKS.sub(number, text)
+    if language == "vi":
+        return _BLANK_DATE["vi"].sub(format_date_vi(signed_on), text)
+    day = f"{signed_on.day:02d} {_MONTHS_EN[signed_on.month - 1]} {signed_on.year}"
+    return _BLANK_DATE["en"].sub(day, text)
 
 
 def date_line_vi(place: str, day: date) -> str:
@@ -208,3 +258,15 @@ def file_name(doc_type: str, language: str, version: int, number: str | None) ->
     prefix = f"{stem}_" if stem else ""
     suffix = "" if language == "vi" else f".{language}"
     return f"{prefix}{doc_type}.v{version}{suffix}.docx"
+
+
+def recorded_type(phase: str, kind: str) -> DocumentType | None:
+    """The unit document a recorded decision of that kind is the signed copy of, if any."""
+    return next(
+        (
+            t
+            for t in load_document_types().values()
+            if t.phase == phase and t.issuer == "unit" and t.recorded_as == kind
+        ),
+        None,
+    )

@@ -33,3 +33,28 @@ def text_cells_only(workbook) -> int:
                     cell.data_type = "s"
                     changed += 1
     return changed
+
+
+def print_setup(sheet, title_rows: str) -> None:
+    """A sheet that prints as people expect: A4 landscape, as wide as the page, the heading
+    rows (e.g. "1:9") repeated on every page, page numbers in the footer."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.oddFooter.center.text = "Trang &P / &N"
+
+
+def row_height(values, widths, line_points: float = 15.0) -> float:
+    """A row's height in points so that wrapped text shows whole (spreadsheets do not grow
+    rows by themselves for text written by a program): the tallest cell's lines."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if value:
+            chars = max(1, int(width * 1.1))
+            lines = max(lines, sum(-(-len(part) // chars) or 1 for part in str(value).split("\n")))
+    return lines * line_points

@@ -208,8 +208,8 @@ class GeneratedDocument(SQLModel, table=True):
     language: str = Field(max_length=8)
     version: int
     replaces_id: int | None = Field(default=None, foreign_key="document.id")
-    issuer: str = Field(max_length=64)  # whose number sequence: a unit's code, or "coordinator"
-    number: int | None = None
+    issuer: str = Field(max_length=64)  # whose register: a unit's code, or "coordinator"
+    number: int | None = None  # given by the clerk once signed (None: a draft)
     number_symbol: str | None = Field(default=None, max_length=64)  # "12/KH-UBND"
     issued_on: date
     template_name: str
@@ -219,18 +219,6 @@ class GeneratedDocument(SQLModel, table=True):
     path: str  # relative to the documents folder
     created_by: str
     created_at: datetime
-
-
-class DocumentCounter(SQLModel, table=True):
-    """The last number an agency gave to a type of document in a year (never reused)."""
-
-    __table_args__ = (UniqueConstraint("programme_id", "issuer", "symbol", "year"),)
-    id: int | None = Field(default=None, primary_key=True)
-    programme_id: int = Field(foreign_key="programme.id", index=True)
-    issuer: str = Field(max_length=64)
-    symbol: str = Field(max_length=16)
-    year: int
-    last: int = 0
 
 
 class AuditEvent(SQLModel, table=True):

@@ -103,6 +103,29 @@ def run_state_label(state: str, language: str = "vi") -> str:
     return LABELS[language][RunState(state)]
 
 
+_STATUS_LABELS = {
+    "vi": {
+        Status.NOT_STARTED: "Chưa bắt đầu",
+        Status.OPEN: "Đang thực hiện",
+        Status.DUE_SOON: "Sắp đến hạn",
+        Status.OVERDUE: "Quá hạn",
+        Status.DONE: "Hoàn thành",
+    },
+    "en": {
+        Status.NOT_STARTED: "Not started",
+        Status.OPEN: "Open",
+        Status.DUE_SOON: "Due soon",
+        Status.OVERDUE: "Overdue",
+        Status.DONE: "Done",
+    },
+}
+
+
+def status_label(status: str, language: str = "vi") -> str:
+    """Where a phase run stands, in a language ('Sắp đến hạn')."""
+    return _STATUS_LABELS[language][Status(status)]
+
+
 def item_state_label(state: str, language: str = "vi") -> str:
     """An action item's state in a language ('Đang làm')."""
     return LABELS[language][ItemState(state)]

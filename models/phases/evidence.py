@@ -2,7 +2,6 @@
 
 import hashlib
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
+from models.documents.types import registered_number
 from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import Evidence, PhaseRun, Programme, Unit, Wave
@@ -21,8 +21,6 @@ from models.phases.completion import ATTENDANCE, decision_kinds, evidence_kinds,
 from models.phases.schedule import move_runs, unit_forecast
 from models.programme.store import programme_calendar, programme_steps
 
-# "Số 12/QĐ-UBND", "Số: 12/QĐ-UBND" or "12/QĐ-UBND": a number, a slash, a symbol.
-_DECISION_NUMBER = re.compile(r"^(?:Số:?\s*)?(\d+)\s*/\s*(\S.*)$", re.IGNORECASE)
 SOURCE = "rollout record"
 
 
@@ -132,8 +130,8 @@ def record(
         )
     number = None
     if type_ == "decision":
-        match = _DECISION_NUMBER.match((rec.decision or "").strip())
-        if not match:
+        read = registered_number(rec.decision or "")
+        if read is None:
             problems.append(
                 Problem(
                     SOURCE,
@@ -144,7 +142,7 @@ def record(
                 )
             )
         else:
-            number = f"{match.group(1)}/{match.group(2).strip()}"
+            number = read[1]
     else:
         _check_file(rec.file, problems, max_bytes)
         if rec.kind == ATTENDANCE and not rec.attendees:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from models.documents.offices import DEFAULT_LAWS
 from models.kernel.vocabulary import PHASES
 from models.phases.completion import parse_requirements
 
@@ -64,6 +65,7 @@ class CalendarIn(_Strict):
 class AgencyIn(_Strict):
     parent: str | None = None  # the governing agency, e.g. ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG
     name: str = Field(min_length=1)  # e.g. SỞ KHOA HỌC VÀ CÔNG NGHỆ
+    name_in_text: str | None = None  # in sentences, e.g. Sở Khoa học và Công nghệ
     symbol: str = Field(pattern=r"^[^\s/-]{1,16}$")  # its abbreviation in numbers, e.g. SKHCN
 
 
@@ -80,6 +82,8 @@ class DocumentsIn(_Strict):
     coordinator_agency: AgencyIn | None = None  # issues the programme's summary report
     training: TrainingIn = TrainingIn()
     draft_on_open: bool = True  # a phase flow drafts the phase's documents when a unit opens it
+    # The laws a decision cites before the programme's own legal basis ("Căn cứ …;").
+    laws: list[str] = list(DEFAULT_LAWS)
 
 
 class AssessmentIn(_Strict):

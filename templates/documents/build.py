@@ -13,6 +13,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from layout import (  # noqa: E402
+    article,
     grid,
     heading_block,
     new_document,
@@ -53,8 +54,11 @@ def implementation_plan(doc, vi):
         else ["Implementing TCVN ISO 18091:2020 at {{ unit.name }}"],
     )
     if vi:
-        p(doc, "Căn cứ {{ programme.legal_basis }};")
-        p(doc, "{{ unit.name }} ban hành Kế hoạch triển khai áp dụng TCVN ISO 18091:2020 như sau:")
+        p(
+            doc,
+            "Thực hiện {{ programme.legal_basis }}, {{ unit.name }} ban hành Kế hoạch triển "
+            "khai áp dụng TCVN ISO 18091:2020 như sau:",
+        )
         heading(doc, "I. MỤC ĐÍCH, YÊU CẦU")
         p(
             doc,
@@ -63,10 +67,13 @@ def implementation_plan(doc, vi):
             "chất lượng phục vụ người dân, doanh nghiệp trên địa bàn.",
         )
         heading(doc, "II. NỘI DUNG VÀ TIẾN ĐỘ")
-        p(doc, "Thực hiện theo {{ programme.title }}, gồm năm giai đoạn:")
+        p(doc, "Việc áp dụng được triển khai theo {{ '%02d' % phases|length }} giai đoạn:")
     else:
-        p(doc, "Pursuant to {{ programme.legal_basis }};")
-        p(doc, "{{ unit.name }} issues the following plan to apply TCVN ISO 18091:2020:")
+        p(
+            doc,
+            "Under {{ programme.legal_basis }}, {{ unit.name }} issues the following plan to "
+            "apply TCVN ISO 18091:2020:",
+        )
         heading(doc, "I. PURPOSE AND REQUIREMENTS")
         p(
             doc,
@@ -75,7 +82,7 @@ def implementation_plan(doc, vi):
             "residents and businesses better.",
         )
         heading(doc, "II. CONTENT AND SCHEDULE")
-        p(doc, "Under {{ programme.title }}, in five phases:")
+        p(doc, "The standard is applied in {{ phases|length }} phases:")
     grid(
         doc,
         ["TT", "Giai đoạn", "Bắt đầu", "Hoàn thành"] if vi else ["No.", "Phase", "Start", "Due"],
@@ -87,15 +94,15 @@ def implementation_plan(doc, vi):
         heading(doc, "III. TỔ CHỨC THỰC HIỆN")
         p(
             doc,
-            "Văn phòng {{ unit.name }} là đầu mối, phối hợp với {{ coordinator.office }} "
+            "Giao {{ unit.office }} làm đầu mối, phối hợp với {{ coordinator.office }} "
             "({{ coordinator.agency }}) tổ chức thực hiện; liên hệ: {{ coordinator.contact }}, "
-            "{{ coordinator.phone }}, {{ coordinator.email }}.",
+            "{{ coordinator.phone }}, {{ coordinator.email }}./.",
         )
     else:
         heading(doc, "III. ORGANISATION")
         p(
             doc,
-            "The office of {{ unit.name }} leads, with {{ coordinator.office }} "
+            "{{ unit.office }} leads, with {{ coordinator.office }} "
             "({{ coordinator.agency }}); contact: {{ coordinator.contact }}, "
             "{{ coordinator.phone }}, {{ coordinator.email }}.",
         )
@@ -110,52 +117,62 @@ def steering_decision(doc, vi):
         else ["Establishing the steering committee and the ISO working group"],
     )
     if vi:
-        p(doc, "ỦY BAN NHÂN DÂN {{ unit.place_upper }}", bold=True, align="center")
-        p(doc, "Căn cứ {{ programme.legal_basis }};")
-        p(
-            doc,
-            "Theo đề nghị của Chánh Văn phòng,",
-        )
+        p(doc, "{{ authority }}", bold=True, align="center")
+        decision_basis(doc, vi)
         p(doc, "QUYẾT ĐỊNH:", bold=True, align="center")
-        p(
+        article(
             doc,
-            "Điều 1. Thành lập Ban chỉ đạo áp dụng TCVN ISO 18091:2020 của {{ unit.name }} "
-            "do Chủ tịch Ủy ban nhân dân làm Trưởng ban, và Tổ giúp việc ISO do Chánh Văn phòng "
-            "làm Tổ trưởng (danh sách kèm theo).",
+            "Điều 1.",
+            "Thành lập Ban chỉ đạo áp dụng TCVN ISO 18091:2020 của {{ unit.name }} do Chủ tịch "
+            "Ủy ban nhân dân làm Trưởng ban, và Tổ giúp việc ISO (danh sách kèm theo).",
         )
-        p(
+        article(
             doc,
-            "Điều 2. Ban chỉ đạo chỉ đạo việc khảo sát, đào tạo, tự đánh giá theo 39 chỉ số, "
-            "xây dựng và thực hiện Chương trình hành động, báo cáo kết quả; hoàn thành giai đoạn "
-            "chuẩn bị trước ngày {{ window.due }}.",
+            "Điều 2.",
+            "Ban chỉ đạo chỉ đạo việc khảo sát, đào tạo, tự đánh giá theo {{ indicator_count }} "
+            "chỉ số, xây dựng và thực hiện Chương trình hành động, báo cáo kết quả; hoàn thành "
+            "giai đoạn chuẩn bị trước ngày {{ window.due }}.",
         )
-        p(
+        article(
             doc,
-            "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Chánh Văn phòng và các thành viên "
-            "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+            "Điều 3.",
+            "Quyết định có hiệu lực kể từ ngày ký. {{ executors }} chịu trách nhiệm thi hành "
+            "Quyết định này./.",
         )
     else:
-        p(doc, "THE PEOPLE'S COMMITTEE OF {{ unit.place_upper }}", bold=True, align="center")
-        p(doc, "Pursuant to {{ programme.legal_basis }};")
-        p(doc, "At the proposal of the Chief of Office,")
+        p(doc, "{{ authority }}", bold=True, align="center")
+        decision_basis(doc, vi)
         p(doc, "DECIDES:", bold=True, align="center")
-        p(
+        article(
             doc,
-            "Article 1. To establish the steering committee for TCVN ISO 18091:2020 of "
-            "{{ unit.name }}, chaired by the Chair of the People's Committee, and the ISO working "
-            "group led by the Chief of Office (list attached).",
+            "Article 1.",
+            "To establish the steering committee for TCVN ISO 18091:2020 of {{ unit.name }}, "
+            "chaired by the Chair of the People's Committee, and the ISO working group (list "
+            "attached).",
         )
-        p(
+        article(
             doc,
-            "Article 2. The steering committee directs the survey, training, self-assessment "
-            "on the 39 indicators, the action programme and reporting; the preparation phase is "
-            "to be completed by {{ window.due }}.",
+            "Article 2.",
+            "The steering committee directs the survey, training, self-assessment on the "
+            "{{ indicator_count }} indicators, the action programme and reporting; the "
+            "preparation phase is to be completed by {{ window.due }}.",
         )
-        p(
+        article(
             doc,
-            "Article 3. This decision takes effect on signing. The Chief of Office and the "
-            "members named in Article 1 are responsible for implementing it.",
+            "Article 3.",
+            "This decision takes effect on signing. {{ executors }} are responsible for "
+            "implementing it.",
         )
+
+
+def decision_basis(doc, vi):
+    """The grounds of a decision: the laws, the programme's plan, then who proposes it."""
+    bullets(doc, "for law in laws", "Căn cứ {{ law }};" if vi else "Pursuant to {{ law }};")
+    p(
+        doc,
+        "Căn cứ {{ programme.legal_basis }};" if vi else "Pursuant to {{ programme.legal_basis }};",
+    )
+    p(doc, "{{ proposal }}")
 
 
 def survey_form(doc, vi):
@@ -204,6 +221,7 @@ def invitation(doc, vi):
         else ["To the TCVN ISO 18091:2020 training"],
     )
     if vi:
+        p(doc, "Kính gửi: {{ addressee }}.", align="center", indent=False)
         p(
             doc,
             "{{ unit.name }} trân trọng kính mời các đồng chí lãnh đạo, cán bộ, công chức "
@@ -215,6 +233,7 @@ def invitation(doc, vi):
         p(doc, "Giảng viên: {{ training.expert }}.")
         p(doc, "Đề nghị các đồng chí dự đầy đủ và đúng giờ./.")
     else:
+        p(doc, "To: {{ addressee }}.", align="center", indent=False)
         p(
             doc,
             "{{ unit.name }} is pleased to invite its leaders and officials "
@@ -283,6 +302,9 @@ def assessment_form(doc, vi):
         "for row in indicators",
         [1.4, 7.6, 2.2, 4.3],
     )
+    paragraph(doc, "{%p if catalogue.note %}")
+    p(doc, "{{ catalogue.note }}", italic=True, indent=False, size=12)
+    paragraph(doc, "{%p endif %}")
 
 
 def assessment_report(doc, vi):
@@ -303,7 +325,7 @@ def assessment_report(doc, vi):
         p(
             doc,
             "Đã đánh giá {{ totals.rated }}/{{ indicator_count }} chỉ số: {{ totals.green }} "
-            "xanh, {{ totals.yellow }} vàng, {{ totals.red }} đỏ.",
+            "chỉ số mức Xanh, {{ totals.yellow }} mức Vàng, {{ totals.red }} mức Đỏ.",
         )
         paragraph(doc, "{%p else %}")
         p(doc, "Đơn vị chưa ghi nhận kết quả đánh giá; các chỉ số được tổng hợp khi có kết quả.")
@@ -384,23 +406,28 @@ def action_submission(doc, vi):
         else ["On approving the action programme for TCVN ISO 18091:2020"],
     )
     if vi:
-        p(doc, "Kính gửi: Chủ tịch {{ unit.name }}.", align="center", indent=False)
+        p(doc, "Kính gửi: {{ addressee }}.", align="center", indent=False)
         p(
             doc,
-            "Căn cứ kết quả tự đánh giá năm {{ period }} ({{ totals.red }} chỉ số đỏ, "
-            "{{ totals.yellow }} chỉ số vàng), Văn phòng kính trình dự thảo Chương trình hành "
-            "động gồm {{ items | length }} nhiệm vụ, hoàn thành trước ngày {{ window.due }}.",
+            "Thực hiện {{ programme.legal_basis }}; căn cứ kết quả tự đánh giá năm {{ period }} "
+            "({{ totals.red }} chỉ số mức Đỏ, {{ totals.yellow }} chỉ số mức Vàng), "
+            "{{ issuer_name }} kính trình phê duyệt Chương trình hành động áp dụng "
+            "TCVN ISO 18091:2020 của {{ unit.name }} gồm {{ items | length }} nhiệm vụ sau, "
+            "hoàn thành trước ngày {{ window.due }}:",
         )
-        p(doc, "Kính trình Chủ tịch xem xét, phê duyệt./.")
+        grid(doc, _ITEM_HEADS[vi], _ITEM_CELLS, "for item in items", _ITEM_WIDTHS)
+        p(doc, "Kính trình xem xét, phê duyệt./.")
     else:
-        p(doc, "To: the Chair of {{ unit.name }}.", align="center", indent=False)
+        p(doc, "To: {{ addressee }}.", align="center", indent=False)
         p(
             doc,
-            "Following the {{ period }} self-assessment ({{ totals.red }} red and "
-            "{{ totals.yellow }} yellow indicators), the Office submits the draft action "
-            "programme of {{ items | length }} tasks, to be approved by {{ window.due }}.",
+            "Under {{ programme.legal_basis }} and following the {{ period }} self-assessment "
+            "({{ totals.red }} red and {{ totals.yellow }} yellow indicators), {{ issuer_name }} "
+            "submits for approval the action programme of {{ unit.name }}, of "
+            "{{ items | length }} tasks, to be completed by {{ window.due }}:",
         )
-        p(doc, "Submitted for the Chair's consideration and approval.")
+        grid(doc, _ITEM_HEADS[vi], _ITEM_CELLS, "for item in items", _ITEM_WIDTHS)
+        p(doc, "Submitted for consideration and approval.")
 
 
 def action_decision(doc, vi):
@@ -412,41 +439,65 @@ def action_decision(doc, vi):
         else ["Approving the action programme for TCVN ISO 18091:2020"],
     )
     if vi:
-        p(doc, "ỦY BAN NHÂN DÂN {{ unit.place_upper }}", bold=True, align="center")
-        p(doc, "Căn cứ {{ programme.legal_basis }};")
-        p(doc, "Căn cứ kết quả tự đánh giá năm {{ period }} theo 39 chỉ số;")
+        p(doc, "{{ authority }}", bold=True, align="center")
+        decision_basis(doc, vi)
         p(doc, "QUYẾT ĐỊNH:", bold=True, align="center")
-        p(
+        article(
             doc,
-            "Điều 1. Phê duyệt Chương trình hành động áp dụng TCVN ISO 18091:2020 của "
-            "{{ unit.name }} gồm {{ items | length }} nhiệm vụ (kèm theo).",
+            "Điều 1.",
+            "Phê duyệt Chương trình hành động áp dụng TCVN ISO 18091:2020 của {{ unit.name }} "
+            "năm {{ period }}, gồm {{ items | length }} nhiệm vụ (Phụ lục kèm theo).",
         )
-        p(
+        article(
             doc,
-            "Điều 2. Các cơ quan, đơn vị chủ trì thực hiện nhiệm vụ đúng hạn và báo cáo kết "
-            "quả về Văn phòng.",
+            "Điều 2.",
+            "Các cơ quan, đơn vị được giao chủ trì thực hiện nhiệm vụ đúng hạn và báo cáo kết "
+            "quả về {{ unit.office }}.",
         )
-        p(doc, "Điều 3. Quyết định có hiệu lực kể từ ngày ký.")
-        p(doc, "CHƯƠNG TRÌNH HÀNH ĐỘNG", bold=True, align="center", before=18)
-        p(doc, "(Kèm theo Quyết định số {{ number }})", italic=True, align="center")
+        article(
+            doc,
+            "Điều 3.",
+            "Quyết định có hiệu lực kể từ ngày ký. {{ executors }} chịu trách nhiệm thi hành "
+            "Quyết định này./.",
+        )
     else:
-        p(doc, "THE PEOPLE'S COMMITTEE OF {{ unit.place_upper }}", bold=True, align="center")
-        p(doc, "Pursuant to {{ programme.legal_basis }};")
-        p(doc, "Based on the {{ period }} self-assessment on the 39 indicators;")
+        p(doc, "{{ authority }}", bold=True, align="center")
+        decision_basis(doc, vi)
         p(doc, "DECIDES:", bold=True, align="center")
-        p(
+        article(
             doc,
-            "Article 1. To approve the action programme of {{ unit.name }} for TCVN ISO "
-            "18091:2020, of {{ items | length }} tasks (attached).",
+            "Article 1.",
+            "To approve the {{ period }} action programme of {{ unit.name }} for TCVN ISO "
+            "18091:2020, of {{ items | length }} tasks (annex attached).",
         )
-        p(
+        article(
             doc,
-            "Article 2. The offices in charge carry out their tasks on time and report to the "
-            "Office.",
+            "Article 2.",
+            "The offices in charge carry out their tasks on time and report to {{ unit.office }}.",
         )
-        p(doc, "Article 3. This decision takes effect on signing.")
-        p(doc, "ACTION PROGRAMME", bold=True, align="center", before=18)
-        p(doc, "(Attached to Decision No. {{ number }})", italic=True, align="center")
+        article(
+            doc,
+            "Article 3.",
+            "This decision takes effect on signing. {{ executors }} are responsible for "
+            "implementing it.",
+        )
+
+
+def action_annex(doc, vi):
+    """The programme, after the signature, with its own caption (Decree 30, Appendix I)."""
+    from docx.enum.text import WD_BREAK
+
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    p(doc, "PHỤ LỤC" if vi else "ANNEX", bold=True, align="center", before=0)
+    p(doc, "CHƯƠNG TRÌNH HÀNH ĐỘNG" if vi else "ACTION PROGRAMME", bold=True, align="center")
+    p(
+        doc,
+        "(Kèm theo Quyết định số {{ number }} ngày … tháng … năm {{ year }} của {{ issuer_name }})"
+        if vi
+        else "(Attached to Decision No. {{ number }} of … … {{ year }} of {{ issuer_name }})",
+        italic=True,
+        align="center",
+    )
     grid(doc, _ITEM_HEADS[vi], _ITEM_CELLS, "for item in items", _ITEM_WIDTHS)
 
 
@@ -486,8 +537,9 @@ def results_report(doc, vi):
     p(
         doc,
         (
-            "Kết quả tự đánh giá năm {{ period }}: {{ totals.green }} xanh, {{ totals.yellow }} "
-            "vàng, {{ totals.red }} đỏ, {{ totals.unrated }} chưa đánh giá."
+            "Kết quả tự đánh giá năm {{ period }}: {{ totals.green }} chỉ số mức Xanh, "
+            "{{ totals.yellow }} mức Vàng, {{ totals.red }} mức Đỏ, {{ totals.unrated }} chưa "
+            "đánh giá."
             if vi
             else "Self-assessment {{ period }}: {{ totals.green }} green, "
             "{{ totals.yellow }} yellow, {{ totals.red }} red, {{ totals.unrated }} unrated."
@@ -568,6 +620,9 @@ BUILDERS = {
 }
 
 
+ANNEXES = {"action_decision": action_annex}
+
+
 def build(name: str, language: str):
     """One template as a python-docx Document."""
     builder, numbered = BUILDERS[name]
@@ -576,6 +631,8 @@ def build(name: str, language: str):
     heading_block(doc, language, numbered)
     builder(doc, language == "vi")
     signing_block(doc, language, with_recipients=numbered)
+    if name in ANNEXES:
+        ANNEXES[name](doc, language == "vi")
     from datetime import datetime
 
     stamp = datetime.fromisoformat(FIXED_TIME)

@@ -113,12 +113,44 @@ def paragraph(
     if after is not None:
         fmt.space_after = Pt(after)
     if text:
-        run = p.add_run(text)
+        run = p.add_run(keep_whole(text))
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     if rule is not None:
         fmt.left_indent = fmt.right_indent = Cm(rule)
         _bottom_border(p)
     return p
+
+
+STANDARD = "TCVN ISO 18091:2020"
+
+
+def keep_whole(text: str) -> str:
+    """The standard's name never broken across lines: non-breaking spaces inside it."""
+    return text.replace(STANDARD, STANDARD.replace(" ", "\u00a0"))
+
+
+def article(container, label: str, text: str):
+    """An article of a decision: "Điều 1." in bold, then its text (Decree 30, Appendix I)."""
+    p = paragraph(container, "")
+    lead = p.add_run(label + " ")
+    lead.bold, lead.font.size = True, Pt(BODY_PT)
+    body = p.add_run(keep_whole(text))
+    body.font.size = Pt(BODY_PT)
+    return p
+
+
+def keep_with_next(p) -> None:
+    """Keep a paragraph on the page of the one after it (the signing block after the text)."""
+    p.paragraph_format.keep_with_next = True
+
+
+def _row_flag(row, name: str) -> None:
+    """Set a table-row property: w:cantSplit (never split across pages) or w:tblHeader
+    (repeat as the heading row on every page)."""
+    properties = row._tr.get_or_add_trPr()
+    element = OxmlElement(f"w:{name}")
+    element.set(qn("w:val"), "true")
+    properties.append(element)
 
 
 def _bottom_border(p) -> None:
@@ -177,7 +209,10 @@ def title_block(doc, type_title: str, summary_lines: list[str]) -> None:
 def signing_block(doc, language: str, with_recipients: bool) -> None:
     """Recipients ("Nơi nhận", ending "Lưu: VT") on the left; the signing authority on the right."""
     words = WORDS[language]
+    if doc.paragraphs:
+        keep_with_next(doc.paragraphs[-1])
     table = _plain_table(doc, 1, 2)
+    _row_flag(table.rows[0], "cantSplit")  # the signing block never splits across pages
     left, right = _cell(table, 0, 0, 8.0), _cell(table, 0, 1, TEXT_WIDTH_CM - 8.0)
     if with_recipients:
         paragraph(
@@ -217,6 +252,9 @@ def grid(doc, headings: list[str], cells: list[str], loop: str, widths: list[flo
             table.cell(row, col).width = Cm(width)
         _fill(table.cell(0, col), head, bold=True, align="center")
         _fill(table.cell(2, col), cell, align="left" if col else "center")
+    _row_flag(table.rows[0], "tblHeader")  # the heading row repeats on every page
+    for row in table.rows:
+        _row_flag(row, "cantSplit")
     _fill(table.cell(1, 0), f"{{%tr {loop} %}}")
     _fill(table.cell(3, 0), "{%tr endfor %}")
     paragraph(doc, "", size=6)
@@ -226,5 +264,5 @@ def _fill(cell, text: str, bold=False, align="left") -> None:
     p = cell.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.LEFT
     p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
-    run = p.add_run(text)
+    run = p.add_run(keep_whole(text))
     run.bold, run.font.size = bold, Pt(12)

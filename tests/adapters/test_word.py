@@ -7,14 +7,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 
-from adapters.word import SHIPPED_TEMPLATES, DocumentTemplateError, WordTemplate, find_template
+from adapters.word import (
+    SHIPPED_TEMPLATES,
+    DocumentTemplateError,
+    WordTemplate,
+    fill_signed,
+    find_template,
+)
 from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from models.documents.data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
 from models.documents.types import load_document_types
 from models.kernel.vocabulary import PHASES
 from models.programme.file import phase_defaults
-from tests.docx_checks import check_decree_30
+from tests.docx_checks import all_text, check_decree_30
 
 TYPES = load_document_types()
 
@@ -50,11 +57,9 @@ def unit_facts(**changes) -> UnitFacts:
 
 def render(key: str, language: str = "vi", template: Path | None = None) -> bytes:
     doc_type = TYPES[key]
-    _, agency, data = unit_document_data(
+    _, _, data = unit_document_data(
         doc_type, language, programme_facts(), unit_facts(), date(2023, 6, 1)
     )
-    if doc_type.numbered:
-        data["number"] = f"7/{doc_type.symbol}-{agency.symbol}"
     path = template or find_template(key, language, None)
     return WordTemplate(path).render(data)
 
@@ -67,20 +72,78 @@ def test_every_unit_document_has_the_decree_30_parts(key, tmp_path):
     assert any("Đằng Lâm" in line for line in lines)
 
 
-def test_the_date_line_has_leading_zeros_and_the_number_its_symbol(tmp_path):
-    path = tmp_path / "kh.docx"
-    path.write_bytes(render("implementation_plan"))
-    lines = check_decree_30(path)
-    assert "Đằng Lâm, ngày 06 tháng 3 năm 2023" in lines
-    assert "Số: 7/KH-UBND" in lines
+def test_a_draft_leaves_the_number_and_date_to_the_clerk_who_fills_them_once_signed(tmp_path):
+    draft = tmp_path / "kh.docx"
+    draft.write_bytes(render("implementation_plan"))
+    lines = check_decree_30(draft)
+    assert "Đằng Lâm, ngày … tháng … năm 2023" in lines
+    assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-UBND" in lines
     assert "KẾ HOẠCH" in lines
+    signed = tmp_path / "7-KH.docx"
+    signed.write_bytes(fill_signed(draft.read_bytes(), "vi", "7/KH-UBND", date(2023, 2, 5)))
+    lines = check_decree_30(signed, signed=True)
+    # Decree 30: a zero before days 1-9 and months 1-2 only.
+    assert "Đằng Lâm, ngày 05 tháng 02 năm 2023" in lines
+    assert "Số: 7/KH-UBND" in lines
+
+
+def test_decisions_name_the_authority_with_its_level_and_ground_themselves(tmp_path):
+    path = tmp_path / "qd.docx"
+    path.write_bytes(render("steering_decision"))
+    doc = __import__("docx").Document(path)
+    text = "\n".join(all_text(doc))
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG ĐẰNG LÂM" in text.splitlines()
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương" in text
+    assert "Căn cứ Kế hoạch số 61/KH-UBND" in text
+    # A ward has no office: its civil servant proposes, no "Chánh Văn phòng" anywhere.
+    assert "Xét đề nghị của công chức Văn phòng - Thống kê." in text
+    assert "Chánh Văn phòng" not in text and "Văn phòng HĐND và UBND" not in text
+    assert "chịu trách nhiệm thi hành Quyết định này" in text
+    articles = [p for p in doc.paragraphs if p.text.startswith("Điều ")]
+    assert len(articles) == 3 and all(p.runs[0].bold for p in articles)
+    signing = all_text(doc)[-12:]
+    assert "- Như Điều 3;" in signing and "- Lưu: VT, VP-TK." in signing
+
+
+def test_recipients_follow_the_type_and_the_annex_follows_the_signature(tmp_path):
+    invitation = tmp_path / "gm.docx"
+    invitation.write_bytes(render("invitation"))
+    assert "- Như trên;" in all_text(__import__("docx").Document(invitation))
+    decision = tmp_path / "qd.docx"
+    decision.write_bytes(render("action_decision"))
+    doc = __import__("docx").Document(decision)
+    body = [el.tag.rsplit("}", 1)[1] for el in doc.element.body.iterchildren()]
+    texts = [p.text for p in doc.paragraphs]
+    caption = next(t for t in texts if t.startswith("(Kèm theo Quyết định số"))
+    # A ward's action programme is approved by its district, on the ward's submission.
+    assert caption.endswith("năm 2023 của Ủy ban nhân dân quận Hải An)")
+    assert body.index("tbl", body.index("tbl") + 1) < len(body)  # signing table, then the annex
+    signing_at = next(
+        i for i, t in enumerate(doc.tables) if "(Chữ ký, dấu)" in t.rows[0].cells[-1].text
+    )
+    assert signing_at == len(doc.tables) - 2  # the annex's table comes after the signature
+    header = doc.tables[-1].rows[0]._tr.trPr
+    assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
+
+
+def test_a_district_submits_from_its_office_to_its_chair(tmp_path):
+    path = tmp_path / "ttr.docx"
+    facts = unit_facts(code="HP-HAIAN", name="Ủy ban nhân dân quận Hải An", parent_name=None)
+    _, _, data = unit_document_data(
+        TYPES["action_submission"], "vi", programme_facts(), facts, date(2023, 6, 1)
+    )
+    path.write_bytes(WordTemplate(find_template("action_submission", "vi", None)).render(data))
+    lines = all_text(__import__("docx").Document(path))
+    assert "VĂN PHÒNG HĐND VÀ UBND" in lines and "Số: \u00a0" * 1 in "\n".join(lines)
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân quận Hải An." in lines
+    assert "CHÁNH VĂN PHÒNG" in lines and "- Như trên;" in lines
 
 
 def test_english_counterparts_render_in_english(tmp_path):
     path = tmp_path / "kh.en.docx"
     path.write_bytes(render("implementation_plan", "en"))
     text = "\n".join(p.text for p in __import__("docx").Document(path).paragraphs)
-    assert "PLAN" in text and "Pursuant to" in text
+    assert "PLAN" in text and "Under" in text
 
 
 def test_shipped_templates_are_what_the_builder_makes(tmp_path):

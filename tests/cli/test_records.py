@@ -180,7 +180,7 @@ def test_audit_report_in_excel_reads_back(swept, tmp_path):
         "Ủy ban nhân dân quận Hải An",
         "Đợt 1 - UBND quận, huyện",
         "survey",
-        "done",
+        "Hoàn thành",  # the status in words, as the sheet's Vietnamese reader expects
     )
     assert haian[8].date().isoformat() == "2023-03-28" and haian[9] == 2  # due 24/03: 2 days late
     assert "phieu-khao-sat.pdf sha256:" in haian[10] and "Số 12/QĐ-UBND" in haian[10]
