@@ -24,6 +24,7 @@ from cli.common import (
     Format,
     err,
     out,
+    plain_help,
     programme_code,
     run_flow,
     today,
@@ -35,9 +36,26 @@ from models.kernel.cells import csv_row
 app = typer.Typer(
     help="rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"rollout {version('rollout')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """rollout: TCVN ISO 18091:2020 deployment, unit by unit, through five phases."""
 
 
 @app.command()
@@ -217,7 +235,9 @@ def main() -> None:
         err.print(f"[bold red]error:[/] settings: {exc}", soft_wrap=True)
         sys.exit(2)
     try:
-        app()  # typer reports usage errors and sets the exit status itself
+        command = typer.main.get_command(app)
+        plain_help(command)
+        command(prog_name="rollout")  # click reports usage errors and sets the exit status
     except Exception as exc:  # a bug or an outage, not bad input: keep the details, say where
         log = _write_crash_log()
         err.print(f"[bold red]error:[/] {type(exc).__name__}: {exc}\nDetails: {log}")

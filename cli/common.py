@@ -137,3 +137,40 @@ def programme_code(code: str | None) -> str:
 def day_or_today(as_of: datetime | None) -> date:
     """The --as-of date given, else today."""
     return as_of.date() if as_of else today()
+
+
+def plain_help(command) -> None:
+    """Help that speaks the user's words: DATE, FILE, N, TEXT or the choices after an option
+    and nothing after a flag, instead of internal type labels such as <str> or <list[str]>.
+    (Typer carries its own click, so parameters are told apart by what they say they are.)"""
+    for param in command.params:
+        if param.param_type_name == "option":
+            if param.is_flag:
+                param.metavar = ""
+            elif param.metavar is None:
+                param.metavar = _metavar(param.type_descriptor)
+        elif param.param_type_name == "argument":
+            param.display_type_rich = lambda ctx: None  # its name says what it is
+    made = command.get_help_option  # made when help is asked for: a flag like the others
+
+    def help_option(ctx, made=made):
+        option = made(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option
+    for sub in getattr(command, "commands", {}).values():
+        plain_help(sub)
+
+
+def _metavar(kind) -> str:
+    """DATE, FILE, N, X, TEXT, or the choices, for an option's value."""
+    if kind.is_choice:
+        return "[" + "|".join(str(getattr(c, "value", c)) for c in kind.choices or ()) + "]"
+    if kind.is_datetime:
+        return "DATE"
+    if kind.is_path:
+        return "FILE"
+    numbers = {int: "N", float: "X"}
+    return numbers.get(kind.annotation, "N" if kind.is_ranged else "TEXT")

@@ -67,6 +67,8 @@ def record(
     out.print(
         f"Recorded {done.kind} for {done.unit} / {done.phase}: {what} ({done.dated:%d/%m/%Y})."
     )
+    if done.progress:
+        out.print(f"Attendance: {done.progress}.")
     for path in done.registered:
         out.print(f"Registered the signed document as {done.what}: {path}", soft_wrap=True)
     if done.advanced:

@@ -4,16 +4,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from config.settings import get_settings
 from models.documents.types import recorded_type, registered_number
 from models.kernel.database import write_session
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import InputError, Problem
-from models.kernel.tables import Programme
+from models.kernel.tables import Evidence, PhaseRun, Programme, Unit
 from models.kernel.vocabulary import PHASES
+from models.phases.completion import ATTENDANCE, attendance_progress, parse_requirements
 from models.phases.evidence import Recording
 from models.phases.evidence import record as record_fact
 from models.phases.evidence import reopen as reopen_phase
+from models.programme.store import programme_steps
 from services.advance import advance_unit
 from services.drafting import register_signed_document
 from services.resources import actor, database
@@ -39,6 +43,7 @@ class Recorded:
     dated: date
     advanced: Advanced | None
     registered: tuple[str, ...] = ()  # the drafts that became the signed document, as files
+    progress: str | None = None  # e.g. how far attendance is from what completes training
 
 
 def record(
@@ -110,11 +115,37 @@ def record(
             if signed
             else []
         )
+        progress = _attendance(session, prog, saved) if attendees else None
         code = prog.code
     what = f"Số {saved.decision_number}" if decision else saved.original_name
     moved = advance_one(programme=code, unit=unit_code, as_of=as_of) if advance else None
     paths = tuple(d.path for d in registered)
-    return Recorded(unit_code, phase, chosen, what, saved.dated, moved, paths)
+    return Recorded(unit_code, phase, chosen, what, saved.dated, moved, paths, progress)
+
+
+def _attendance(session, programme: Programme, saved: Evidence) -> str | None:
+    """Attendance recorded so far for the phase run, against the share that completes it."""
+    run = session.get(PhaseRun, saved.phase_run_id)
+    steps = {s.phase: s for s in programme_steps(programme)}
+    share = next(
+        (
+            r.value
+            for r in parse_requirements(list(steps[run.phase].completion))
+            if r.kind == "attendance_share"
+        ),
+        None,
+    )
+    if share is None:
+        return None
+    total = session.scalar(
+        select(func.coalesce(func.sum(Evidence.quantity), 0)).where(
+            Evidence.phase_run_id == run.id,
+            Evidence.kind == ATTENDANCE,
+            Evidence.void.is_(False),
+        )
+    )
+    officials = session.get(Unit, run.unit_id).officials
+    return attendance_progress(int(total), officials, float(share))
 
 
 def advance_one(*, programme: str, unit: str, as_of: date) -> Advanced:

@@ -122,3 +122,15 @@ def completion_date(
         if not unmet(requirements, dated[: i + 1], officials, catalogue):
             return fact.on
     return None
+
+
+def attendance_progress(attendees: int, officials: int | None, share: float) -> str:
+    """How far recorded attendance is from what completes training, in a sentence: "25 of 42
+    officials is 60 %, below the 80 % needed (34)"."""
+    if not officials:
+        return f"{attendees} attended (the roster gives no number of officials to compare with)"
+    needed = math.ceil(share * officials)
+    said = f"{attendees} of {officials} officials is {round(100 * attendees / officials)} %"
+    if attendees >= needed:
+        return f"{said}, reaching the {round(100 * share)} % needed"
+    return f"{said}, below the {round(100 * share)} % needed ({needed})"

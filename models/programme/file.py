@@ -1,7 +1,9 @@
 """Programme files (YAML): parsing and validation, every problem named by line and field."""
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +119,33 @@ def _field_name(loc: tuple) -> str:
     return name or "(document)"
 
 
+@lru_cache(maxsize=1)
+def _known_keys() -> tuple[str, ...]:
+    """Every key a programme file may have, at any depth (for "did you mean …?")."""
+    from pydantic import BaseModel
+
+    found: set[str] = set()
+    pending: list[type] = [ProgrammeIn]
+    while pending:
+        model = pending.pop()
+        for name, info in model.model_fields.items():
+            found.add(name)
+            for arg in (info.annotation, *getattr(info.annotation, "__args__", ())):
+                for inner in (arg, *getattr(arg, "__args__", ())):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        pending.append(inner)
+    return tuple(sorted(found))
+
+
 def _message(error: dict) -> str:
     kind, given = error["type"], error.get("input")
     if kind == "extra_forbidden":
-        return "unknown key; check its spelling against the README's programme file reference"
+        unknown = str(error["loc"][-1]) if error.get("loc") else ""
+        close = difflib.get_close_matches(unknown, _known_keys(), n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return (
+            f"unknown key; {hint}check its spelling against the README's programme file reference"
+        )
     if kind == "missing":
         return "required; add it"
     if kind.startswith("date"):

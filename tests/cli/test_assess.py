@@ -102,3 +102,14 @@ def test_verify_all_before_any_rating_says_there_is_nothing_to_verify(loaded):
     assert "HP-DANGLAM rated nothing in 2023" in result.output
     assert "nothing was written" in result.output
     assert rollout("audit", "verify").exit_code == 0  # the chain holds: no half-written events
+
+
+def test_the_form_says_its_wording_is_unofficial_and_prints_on_a4_landscape(rated):
+    sheet = load_workbook(rated)[SHEET]
+    assert "bản dịch không chính thức" in sheet["E2"].value
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == "9"  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == f"${FIRST_ROW - 1}:${FIRST_ROW - 1}"  # repeated on each page
+    # Rows tall enough for the wrapped criteria to show whole.
+    assert all(sheet.row_dimensions[FIRST_ROW + i].height >= 30 for i in range(39))

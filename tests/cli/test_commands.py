@@ -252,3 +252,40 @@ def test_a_malformed_database_url_is_named(home, monkeypatch):
     result = rollout("status")
     assert result.exit_code == 2
     assert "ROLLOUT_DATABASE_URL='bogus://' is not a database URL" in result.output
+
+
+def test_help_speaks_plainly_and_the_version_is_one_flag_away(monkeypatch):
+    import typer.testing
+
+    from cli.common import plain_help
+
+    made = typer.testing._get_command
+
+    def as_the_console_script_runs_it(typer_app):
+        command = made(typer_app)
+        plain_help(command)
+        return command
+
+    monkeypatch.setattr(typer.testing, "_get_command", as_the_console_script_runs_it)
+    command = app
+    shown = runner.invoke(command, ["docs", "generate", "--help"], terminal_width=120).output
+    assert "[vi|en]" in shown and "[survey|training|self_asses" in shown  # the choices
+    assert "DATE" in shown and "<str>" not in shown and "<bool>" not in shown
+    assert "list[" not in shown
+    version = runner.invoke(command, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("rollout ")
+
+
+def test_dates_are_taken_either_way(loaded):
+    iso = rollout("status", "--as-of", "2023-05-15", "--format", "csv").stdout
+    vietnamese = rollout("status", "--as-of", "15/05/2023", "--format", "csv").stdout
+    assert iso == vietnamese and iso.count("\n") == 61
+
+
+def test_a_mistyped_key_in_the_programme_file_gets_the_closest_one(home, programme_dir):
+    path = programme_dir[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "due_son_days: 3\n", encoding="utf-8")
+    result = rollout("init", str(path))
+    assert result.exit_code == 2
+    assert "due_son_days: unknown key; did you mean 'due_soon_days'?" in result.output

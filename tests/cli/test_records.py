@@ -275,3 +275,17 @@ def test_a_state_table_edited_behind_the_engine_is_named(swept):
     assert "its decision is '99/QĐ-UBND' in the table, '12/QĐ-UBND' in the audit trail" in (
         " ".join(result.output.split())
     )
+
+
+def test_attendance_says_how_far_it_is_from_what_completes_training(swept):
+    """HP-HAIAN (42 officials) closes its survey, training opens on 27/03; 25 attend, then 9."""
+    decision = ["--decision", "Số 12/QĐ-UBND", "--on", "16/03/2023", "--as-of", "27/03/2023"]
+    rollout(*HAIAN_SURVEY, "--evidence", str(swept), "--on", "14/03/2023", "--as-of", "27/03/2023")
+    assert rollout(*HAIAN_SURVEY, *decision).exit_code == 0
+    training = ["record", "HP-HAIAN", "training", "--evidence", str(swept), "--kind", "attendance"]
+    first = rollout(*training, "--attendees", "25", "--on", "28/03/2023", "--as-of", "28/03/2023")
+    assert first.exit_code == 0, first.output
+    assert "25 of 42 officials is 60 %, below the 80 % needed (34)" in first.output
+    second = rollout(*training, "--attendees", "9", "--on", "29/03/2023", "--as-of", "29/03/2023")
+    assert "34 of 42 officials is 81 %, reaching the 80 % needed" in second.output
+    assert "training closed" in second.output
