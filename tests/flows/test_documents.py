@@ -121,6 +121,24 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
         "2023-03-08",
     )
     assert form.exit_code == 2 and "form" in form.output
+    # The committee gave 12/QĐ-UBND to its steering decision: not a second time that year.
+    assert (
+        rollout("docs", "generate", "--unit", "HP-HAIAN", "--type", "action_decision").exit_code
+        == 0
+    )
+    twice = rollout(
+        "docs",
+        "register",
+        "HP-HAIAN",
+        "action_decision",
+        "--number",
+        "Số 12/QĐ-UBND",
+        "--on",
+        "2023-06-01",
+    )
+    assert twice.exit_code == 2 and "already registered for HP-HAIAN's steering_decision" in (
+        " ".join(twice.output.split())
+    )
     with Session(make_engine(get_settings().engine_url)) as session:
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.action == "document.registered")
