@@ -206,7 +206,9 @@ def load_template(path: Path) -> WordTemplate:
     return _compiled(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def fill_signed(content: bytes, language: str, number: str, signed_on: date) -> bytes:
+def fill_signed(
+    content: bytes, language: str, type_symbol: str, number: str, signed_on: date
+) -> bytes:
     """A drafted Word file as the clerk completes it once signed: the blank number and date of
     every paragraph (tables, headers and footers included) filled in, the formatting kept."""
     from docx import Document
@@ -214,7 +216,7 @@ def fill_signed(content: bytes, language: str, number: str, signed_on: date) -> 
     doc = Document(io.BytesIO(content))
     for paragraph in _paragraphs(doc):
         text = paragraph.text
-        done = signed_text(text, language, number, signed_on)
+        done = signed_text(text, language, type_symbol, number, signed_on)
         if done != text and paragraph.runs:
             paragraph.runs[0].text = done
             for run in paragraph.runs[1:]:

@@ -105,6 +105,7 @@ def register(
     number: str = typer.Option(..., help="The number on the signed document, e.g. 'Số 5/KH-UBND'."),
     on: datetime = typer.Option(..., **DATE, help="The date it was signed."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
+    as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Register a signed document: its drafts get the number and date the clerk gave it and
     become final (a decision recorded with `rollout record --decision` is registered already).
@@ -116,7 +117,12 @@ def register(
 
     with user_errors():
         paths = register_document(
-            programme=programme, unit=unit, doc_type=doc_type, number=number, signed_on=on.date()
+            programme=programme,
+            unit=unit,
+            doc_type=doc_type,
+            number=number,
+            signed_on=on.date(),
+            as_of=day_or_today(as_of),
         )
     if not paths:
         out.print(f"{unit}'s {doc_type} is registered with that number and date already.")

@@ -73,26 +73,25 @@ def draft_documents(
 
 
 def register_document(
-    *, programme: str | None, unit: str, doc_type: str, number: str, signed_on: date
+    *, programme: str | None, unit: str, doc_type: str, number: str, signed_on: date, as_of: date
 ) -> tuple[str, ...]:
     """Register a signed document under the number and date its clerk gave it: its drafts
     become final versions carrying them. The files written; InputError when the number cannot
-    be read, the type is not numbered, there is no draft, or the number is taken."""
+    be read, is dated after `as_of`, does not fit the type, is taken, or there is no draft."""
     from datetime import UTC, datetime
 
     from services.drafting import register_signed_document
 
     chosen = resolve_types([doc_type], None)[0]
     read = registered_number(number)
-    problem = None
-    if not chosen.numbered:
-        problem = f"a {doc_type} is a form: it has no number to register"
-    elif read is None:
+    if read is None:
         problem = f"{number!r} has no number; write it as on the document, e.g. 'Số 12/QĐ-UBND'"
-    elif f"/{chosen.symbol}-" not in read[1]:
-        problem = f"a {doc_type} is numbered …/{chosen.symbol}-…; {read[1]!r} is not: check it"
-    if problem:
         raise InputError([Problem("--number", None, None, problem)])
+    if signed_on > as_of:
+        problem = (
+            f"{signed_on:%d/%m/%Y} is after {as_of:%d/%m/%Y}: a document is registered once signed"
+        )
+        raise InputError([Problem("--on", None, None, problem)])
     with write_session(database()) as session:
         found = get_programme(session, programme)
         unit_code = find_unit(session, found, unit).code

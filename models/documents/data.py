@@ -99,7 +99,7 @@ def unit_document_data(
         unit.registered.get("action_submission"),
     )
     agency = unit_agency(parties.issuer_name)
-    if parties.office:  # a district's submission: from its office, under the committee
+    if parties.from_office:  # a district's submission: from its office, under the committee
         agency = Agency(agency.parent or " ".join(agency.lines), ("VĂN PHÒNG HĐND VÀ UBND",), "VP")
     place = programme.settings.get("place") or place_name(parties.issuer_name)
     data = _common(doc_type, language, programme, agency, place, issued)

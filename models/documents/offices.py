@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models.documents.types import blank_number, level_word
 from models.kernel.vocabulary import nfc
+from models.programme.schema import DEFAULT_LAWS
 
 COMMUNE_LEVEL = ("phường", "xã", "thị trấn", "đặc khu")
 # Signing for the chair through the chief of office needs a chief of office: a commune-level
@@ -68,17 +69,11 @@ class Parties:
 
     issuer_name: str  # the issuing committee in a sentence ("Ủy ban nhân dân quận Hải An")
     authority: str  # its line above "QUYẾT ĐỊNH:"
-    office: bool  # issued by the district's office rather than the committee itself
+    from_office: bool  # issued by the district's office rather than the committee itself
     signer: tuple[str, ...]
     data: dict  # addressee, proposal, executors, recipients, archive
 
 
-# The laws a decision cites before the programme's own plan (programme file: documents.laws).
-DEFAULT_LAWS = (
-    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015",
-    "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền "
-    "địa phương ngày 22 tháng 11 năm 2019",
-)
 _LAWS_EN = (
     "the Law on the Organisation of Local Government of 19 June 2015",
     "the Law amending the Law on the Organisation of the Government and the Law on the "
@@ -176,12 +171,11 @@ def _recipients(
 ) -> list[str]:
     """ "Nơi nhận": "Như Điều 3" on a decision, "Như trên" on an invitation or submission, then
     who is informed; only offices that exist at the unit's level."""
-    first = {
-        "QĐ": ["Như Điều 3" if vi else "As in Article 3"],
-        "GM": ["Như trên" if vi else "As above"],
-    }
-    first["TTr"] = first["GM"]
-    lines = list(first.get(symbol or "", []))
+    lines = []
+    if symbol == "QĐ":
+        lines.append("Như Điều 3" if vi else "As in Article 3")
+    elif symbol in ("GM", "TTr"):
+        lines.append("Như trên" if vi else "As above")
     if parent_name and not by_superior and symbol != "TTr":
         lines.append(f"{parent_name} (để báo cáo)" if vi else f"{parent_name} (for reporting)")
     lines.append(coordinating)

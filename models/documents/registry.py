@@ -56,7 +56,7 @@ class Outcome:
 
 
 Render = Callable[[Draft], bytes]
-Fill = Callable[[bytes, str, str, date], bytes]  # content, language, number, signed on
+Fill = Callable[[bytes, str, str, str, date], bytes]  # content, language, type, number, day
 
 
 def register(
@@ -113,7 +113,13 @@ def register_signed(
     A number the same issuer already gave another document that year is refused.
     """
     if not doc_type.numbered:
-        return []
+        raise _refused(f"a {doc_type.key} is a form: it has no number to register")
+    if len(number[1]) > 64 or number[0] > 999_999:
+        raise _refused(f"{number[1][:80]!r} is not a register number: check it")
+    if f"/{doc_type.symbol}-" not in number[1]:
+        raise _refused(
+            f"a {doc_type.key} is numbered …/{doc_type.symbol}-…; {number[1]!r} is not: check it"
+        )
     taken = session.scalars(
         select(GeneratedDocument).where(
             GeneratedDocument.programme_id == programme.id,
@@ -129,17 +135,9 @@ def register_signed(
     ]
     if other:
         first = other[0]
-        raise InputError(
-            [
-                Problem(
-                    "--decision",
-                    None,
-                    None,
-                    f"Số {number[1]} is already registered for {first.subject}'s "
-                    f"{first.doc_type} signed {first.issued_on:%d/%m/%Y}; check the number "
-                    "on the signed document",
-                )
-            ]
+        raise _refused(
+            f"Số {number[1]} is already registered for {first.subject}'s {first.doc_type} "
+            f"signed {first.issued_on:%d/%m/%Y}; check the number on the signed document"
         )
     latest: dict[str, GeneratedDocument] = {}
     for doc in session.scalars(
@@ -155,11 +153,22 @@ def register_signed(
     for language, previous in sorted(latest.items()):
         if (previous.number_symbol, previous.issued_on) == (number[1], signed_on):
             continue
-        content = fill((documents_dir / previous.path).read_bytes(), language, number[1], signed_on)
+        drafted = inside(documents_dir, documents_dir / previous.path, "a document")
+        if not drafted.is_file():
+            raise _refused(
+                f"the draft {drafted} is missing; draft it again (`rollout docs generate "
+                f"--unit {subject} --type {doc_type.key}`), then register it"
+            )
+        content = fill(drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on)
         doc = _version(programme, None, previous, content, number, signed_on, actor, now)
         documents.append((doc, previous, content))
     _write(session, programme, documents, documents_dir, actor, now)
     return [doc for doc, _, _ in documents]
+
+
+def _refused(message: str) -> InputError:
+    """A registration refused: the number (as given by --number or --decision) is the field."""
+    return InputError([Problem("number", None, None, message)])
 
 
 def _version(

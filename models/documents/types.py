@@ -214,16 +214,17 @@ def blank_date_line(place: str, year: int, language: str) -> str:
     return f"{place}, {BLANK_DAY} {BLANK_DAY} {year}"
 
 
-_BLANKS = re.compile(f"{BLANK_NUMBER}/(\\S+)")
 _BLANK_DATE = {
     "vi": re.compile(f"ngày {BLANK_DAY} tháng {BLANK_DAY} năm \\d{{4}}"),
     "en": re.compile(f"{BLANK_DAY} {BLANK_DAY} \\d{{4}}"),
 }
 
 
-def signed_text(text: str, language: str, number: str, signed_on: date) -> str:
-    """A draft's line as the clerk completes it once signed: the number and the date filled in."""
-    text = _BLANKS.sub(number, text)
+def signed_text(text: str, language: str, type_symbol: str, number: str, signed_on: date) -> str:
+    """A draft's line as the clerk completes it once signed: its own blank number (the one of
+    its type: a decision's, not the submission it cites) and the date filled in."""
+    own_blank = re.compile(f"{BLANK_NUMBER}/{re.escape(type_symbol)}-\\S+")
+    text = own_blank.sub(number, text)
     if language == "vi":
         return _BLANK_DATE["vi"].sub(format_date_vi(signed_on), text)
     day = f"{signed_on.day:02d} {_MONTHS_EN[signed_on.month - 1]} {signed_on.year}"

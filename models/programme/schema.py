@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from models.documents.offices import DEFAULT_LAWS
 from models.kernel.vocabulary import PHASES
 from models.phases.completion import parse_requirements
 
@@ -73,6 +72,14 @@ class TrainingIn(_Strict):
     place: str | None = None  # default: the unit's hall
     expert: str | None = None  # default: experts of the coordinating office
     time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+# The laws a decision cites before the programme's own plan (programme file: documents.laws).
+DEFAULT_LAWS = (
+    "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015",
+    "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền "
+    "địa phương ngày 22 tháng 11 năm 2019",
+)
 
 
 class DocumentsIn(_Strict):

@@ -80,11 +80,23 @@ def test_a_draft_leaves_the_number_and_date_to_the_clerk_who_fills_them_once_sig
     assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-UBND" in lines
     assert "KẾ HOẠCH" in lines
     signed = tmp_path / "7-KH.docx"
-    signed.write_bytes(fill_signed(draft.read_bytes(), "vi", "7/KH-UBND", date(2023, 2, 5)))
+    signed.write_bytes(fill_signed(draft.read_bytes(), "vi", "KH", "7/KH-UBND", date(2023, 2, 5)))
     lines = check_decree_30(signed, signed=True)
     # Decree 30: a zero before days 1-9 and months 1-2 only.
     assert "Đằng Lâm, ngày 05 tháng 02 năm 2023" in lines
     assert "Số: 7/KH-UBND" in lines
+
+
+def test_a_signed_decision_gets_its_own_number_not_the_submission_it_cites(tmp_path):
+    draft = render("action_decision")
+    signed = fill_signed(draft, "vi", "QĐ", "35/QĐ-UBND", date(2023, 7, 10))
+    lines = all_text(__import__("docx").Document(io.BytesIO(signed)))
+    assert "Số: 35/QĐ-UBND" in lines
+    caption = next(t for t in lines if t.startswith("(Kèm theo Quyết định số"))
+    assert caption.startswith("(Kèm theo Quyết định số 35/QĐ-UBND ngày 10 tháng 7 năm 2023")
+    # The submission's number is the district's or ward's to give, not this decision's.
+    proposal = next(t for t in lines if t.startswith("Xét đề nghị"))
+    assert proposal.endswith("Tờ trình số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/TTr-UBND.")
 
 
 def test_decisions_name_the_authority_with_its_level_and_ground_themselves(tmp_path):

@@ -121,6 +121,30 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
         "2023-03-08",
     )
     assert form.exit_code == 2 and "form" in form.output
+    future = rollout(
+        "docs",
+        "register",
+        "HP-HAIAN",
+        "implementation_plan",
+        "--number",
+        "Số 5/KH-UBND",
+        "--on",
+        "2023-03-20",
+        "--as-of",
+        "2023-03-10",
+    )
+    assert future.exit_code == 2 and "after 10/03/2023" in future.output
+    huge = rollout(
+        "docs",
+        "register",
+        "HP-HAIAN",
+        "implementation_plan",
+        "--number",
+        "Số 99999999999999999999/KH-UBND",
+        "--on",
+        "2023-03-08",
+    )
+    assert huge.exit_code == 2 and "is not a register number" in huge.output
     # The committee gave 12/QĐ-UBND to its steering decision: not a second time that year.
     assert (
         rollout("docs", "generate", "--unit", "HP-HAIAN", "--type", "action_decision").exit_code
