@@ -13,11 +13,13 @@ from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 
 from config.settings import Settings
-from models.reminders.delivery import Outgoing
+from models.reminders.delivery import Outgoing, Sender
 
 
-def build_message(message: Outgoing, settings: Settings, reply_to: str | None) -> Message:
+def build_message(message: Outgoing, settings: Settings, sender: Sender) -> Message:
     """A multipart text+HTML e-mail, UTF-8, with RFC 2047 headers any mail server accepts.
+
+    It comes from the programme's coordinating office at the address of `mail_from`.
 
     Built with email.mime (compat32): the same encoding as EmailMessage at a fifth of the cost,
     which matters at 3,000 messages a morning. The outbox key fixes the Message-ID and the
@@ -26,11 +28,11 @@ def build_message(message: Outgoing, settings: Settings, reply_to: str | None) -
     digest = hashlib.sha256(message.key.encode("utf-8")).hexdigest()[:32]
     email = MIMEMultipart("alternative", boundary=f"=_rollout_{digest}")
     email["Subject"] = Header(message.subject, "utf-8")
-    name, address = parseaddr(settings.mail_from)
-    email["From"] = formataddr((name, address), "utf-8")
+    _, address = parseaddr(settings.mail_from)
+    email["From"] = formataddr((sender.name, address), "utf-8")
     email["To"] = message.recipient
-    if settings.mail_reply_to or reply_to:
-        email["Reply-To"] = settings.mail_reply_to or reply_to
+    if settings.mail_reply_to or sender.reply_to:
+        email["Reply-To"] = settings.mail_reply_to or sender.reply_to
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = f"<{digest}@rollout>"
     email.attach(MIMEText(message.body_text, "plain", "utf-8"))

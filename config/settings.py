@@ -31,7 +31,10 @@ class Settings(BaseSettings):
 
     # Reminders: a file outbox (one .eml per message under home/outbox) unless SMTP is chosen.
     mail_channel: Literal["file", "smtp"] = "file"
-    mail_from: str = "rollout <rollout@localhost>"
+    mail_from: str = Field(
+        default="rollout@localhost",
+        description="The sending address; messages carry the coordinating office's name.",
+    )
     mail_reply_to: str | None = Field(
         default=None, description="Reply-To; default the programme coordinator's e-mail."
     )

@@ -18,7 +18,7 @@ from config.settings import Settings
 from models.kernel.database import read_session, write_session
 from models.kernel.lookups import get_programme
 from models.kernel.tables import OutboxMessage
-from models.reminders.delivery import PENDING, Outgoing, claim, mark_sent, release
+from models.reminders.delivery import PENDING, Outgoing, Sender, claim, mark_sent, release
 
 CLAIM_GROUP = 50  # messages claimed per transaction
 RETRY_DELAYS = (2, 10)  # seconds before the second and later passes over what failed
@@ -52,13 +52,13 @@ def deliver_outbox(
     """Send what waits in the programme's outbox, retrying failures `delivery_retries` times."""
     with read_session(engine) as session:
         programme = get_programme(session, programme_code)
-        programme_id, reply_to = programme.id, programme.coordinator.get("email")
+        programme_id, sender = programme.id, Sender.of(programme.coordinator)
     owner = sender_name()
     sent, error = 0, None
     for attempt in range(settings.delivery_retries + 1):
         if attempt:
             sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1])
-        done, failures, error = _one_pass(engine, programme_id, owner, settings, reply_to)
+        done, failures, error = _one_pass(engine, programme_id, owner, settings, sender)
         sent += done
         if not failures:
             break
@@ -74,7 +74,7 @@ def deliver_outbox(
 
 
 def _one_pass(
-    engine: Engine, programme_id: int, owner: str, settings: Settings, reply_to: str | None
+    engine: Engine, programme_id: int, owner: str, settings: Settings, sender: Sender
 ) -> tuple[int, int, str | None]:
     """Walk the outbox once in id order; returns (sent, failures, last error)."""
     lease = timedelta(seconds=settings.delivery_lease_seconds)
@@ -101,7 +101,7 @@ def _one_pass(
                     break
                 after = message.id
                 try:
-                    channel_id = channel.send(message, build_message(message, settings, reply_to))
+                    channel_id = channel.send(message, build_message(message, settings, sender))
                 except Exception as exc:  # any failure is the message's, recorded, not raised
                     failures += 1
                     error = describe_failure(exc, settings)

@@ -32,6 +32,20 @@ class Outgoing:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Sender:
+    """Whom a programme's reminders come from (its coordinating office) and where replies go."""
+
+    name: str
+    reply_to: str | None
+
+    @classmethod
+    def of(cls, coordinator: dict) -> "Sender":
+        """The sender named in a programme's `coordinator:` block: the office of the agency."""
+        office, agency = coordinator.get("office"), coordinator["agency"]
+        return cls(f"{office} - {agency}" if office else agency, coordinator.get("email"))
+
+
 def claim(
     session: Session,
     programme_id: int,

@@ -143,9 +143,18 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
         )
         .order_by(ReminderItem.recipient, Unit.code, PhaseRun.seq)
     )
+    unit_names = dict(
+        session.execute(select(Unit.code, Unit.name).where(Unit.programme_id == programme.id)).all()
+    )
+    coordinator = programme.coordinator.get("office") or programme.coordinator["agency"]
     digests: dict[str, dict] = {}
     for item, run, unit, action in session.execute(query):
         digest = digests.setdefault(item.recipient, _digest(programme, item, as_of, cal))
+        addressee = {"unit": unit.name, "parent": unit_names.get(unit.parent_code or "")}.get(
+            item.role, coordinator
+        )
+        if addressee and addressee not in digest["addressees"]:
+            digest["addressees"].append(addressee)
         entry = _entry(item, run, unit, expected[run.phase], names[run.phase], as_of, cal)
         if action is not None:
             entry |= _action_entry(action, names[run.phase], as_of, cal)
@@ -155,6 +164,9 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
         )
     for digest in digests.values():
         digest["escalations"] = _dedupe(digest["escalations"])
+        digest["recipient_name"] = "; ".join(digest.pop("addressees")) or digest["recipient"]
+        digest["items_due"] = sum(1 for e in digest["items"] if not e["days_late"])
+        digest["items_late"] = len(digest["items"]) - digest["items_due"]
     return digests
 
 
@@ -175,6 +187,7 @@ def _digest(programme: Programme, item: ReminderItem, as_of: date, cal: WorkingC
         "items": [],
         "escalations": [],
         "item_ids": [],
+        "addressees": [],
     }
 
 
@@ -203,10 +216,11 @@ def _action_entry(action: ActionItem, name: dict, as_of: date, cal: WorkingCalen
     left = cal.working_days_between(as_of, action.due)
     target_vi = rating_label(action.target)
     about = f"chỉ số {action.indicator}: " if action.indicator else ""
+    task = _shortened(action.task)
     return {
         "item": action.id,
-        "phase_vi": f"{name['vi']} - nhiệm vụ số {action.id}",
-        "phase_en": f"{name['en']} - action item {action.id}",
+        "phase_vi": f"{name['vi']}: “{task}”",
+        "phase_en": f"{name['en']}: “{task}”",
         "expected_vi": [f"{about}{action.task} (phụ trách: {action.owner}; mục tiêu: {target_vi})"],
         "expected_en": [f"{about}{action.task} (owner: {action.owner}; target: {action.target})"],
         "due": action.due,
@@ -214,6 +228,14 @@ def _action_entry(action: ActionItem, name: dict, as_of: date, cal: WorkingCalen
         "days_left": max(left, 0),
         "days_late": max(-left, 0),
     }
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """A task's text cut at a word before `limit` characters, to name it in a list."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def _dedupe(entries: list[dict]) -> list[dict]:

@@ -112,7 +112,7 @@ def steering_decision(doc, vi):
     title_block(
         doc,
         "QUYẾT ĐỊNH" if vi else "DECISION",
-        ["Thành lập Ban chỉ đạo và Tổ giúp việc áp dụng TCVN ISO 18091:2020"]
+        ["Thành lập Ban chỉ đạo và Tổ công tác áp dụng TCVN ISO 18091:2020"]
         if vi
         else ["Establishing the steering committee and the ISO working group"],
     )
@@ -124,7 +124,7 @@ def steering_decision(doc, vi):
             doc,
             "Điều 1.",
             "Thành lập Ban chỉ đạo áp dụng TCVN ISO 18091:2020 của {{ unit.name }} do Chủ tịch "
-            "Ủy ban nhân dân làm Trưởng ban, và Tổ giúp việc ISO (danh sách kèm theo).",
+            "Ủy ban nhân dân làm Trưởng ban, và Tổ công tác ISO (danh sách kèm theo).",
         )
         article(
             doc,

@@ -7,14 +7,16 @@ from adapters.rendering import TemplateFieldError, render_digest, render_text
 
 def test_a_missing_field_is_named_with_its_template():
     with pytest.raises(TemplateFieldError) as exc:
-        render_text("email/reminder.vi.txt.j2", recipient="a@b.example")
+        render_text("email/reminder.vi.txt.j2", recipient_name="A")
     assert "template email/reminder.vi.txt.j2: 'programme' is undefined" in str(exc.value)
 
 
 def test_html_templates_escape_what_they_insert():
     html = render_text(
         "email/reminder.vi.html.j2",
-        recipient="<script>x</script>",
+        recipient_name="<script>x</script>",
+        items_due=0,
+        items_late=0,
         programme={"code": "C", "title": "T & U", "legal_basis": "L"},
         day_text="d",
         items=[],
@@ -36,11 +38,14 @@ def test_english_digests_sit_beside_the_vietnamese():
     digest = {
         "language": "en",
         "recipient": "u@x.example",
+        "recipient_name": "Unit one",
         "role": "unit",
+        "items_due": 1,
+        "items_late": 1,
         "day": date(2023, 3, 10),
         "day_text": "",
         "programme": {"code": "C", "title": "T", "legal_basis": "L"},
-        "coordinator": {"agency": "A", "email": "c@x.example", "contact": None},
+        "coordinator": {"agency": "A", "office": "O", "email": "c@x.example", "contact": None},
         "escalations": [],
         "items": [
             {
@@ -52,10 +57,24 @@ def test_english_digests_sit_beside_the_vietnamese():
                 "days_late": 0,
                 "expected_en": ["attendance"],
                 "note": None,
-            }
+            },
+            {
+                "unit": "U1",
+                "unit_name": "Unit one",
+                "phase_en": "Survey",
+                "due": date(2023, 3, 3),
+                "days_left": 0,
+                "days_late": 5,
+                "expected_en": ["survey answers"],
+                "note": None,
+            },
         ],
-        "item_ids": [1],
+        "item_ids": [1, 2],
     }
     subject, text, _ = render_digest(digest)
-    assert subject == "[C] Reminder 2023-03-10: 1 item"
-    assert "Due: 2023-03-24 - 10 working days left" in text
+    assert subject == "[C] Reminder 10/03/2023: 1 due soon, 1 overdue"
+    assert text.startswith("To: Unit one\n")
+    assert "ITEMS DUE SOON AND OVERDUE" in text
+    assert "Due: 24/03/2023 - 10 working days left" in text
+    assert "Due: 03/03/2023 - 5 working days overdue" in text
+    assert "Regards,\nO\nA\n" in text

@@ -61,9 +61,16 @@ def test_vietnamese_subject_and_body_arrive_intact(pilot, smtp):
     raw = next(r for r in smtp.received if b"haian" in r)
     assert b"Nh\xe1\xba\xafc" not in raw.split(b"\r\n\r\n")[0]  # headers are encoded, not raw
     message = next(m for m in smtp.messages() if m["To"] == "ubnd@haian.haiphong.example")
-    assert str(message["Subject"]) == "[HP-2023-PILOT] Nhắc việc 10/03/2023: 1 việc"
+    assert str(message["Subject"]) == "[HP-2023-PILOT] Nhắc việc 10/03/2023: 1 việc sắp đến hạn"
+    assert str(message["From"]) == (
+        "Chi cục Tiêu chuẩn Đo lường Chất lượng - Sở Khoa học và Công nghệ thành phố Hải Phòng"
+        " <rollout@localhost>"
+    )
     body = text_of(message)
     assert unicodedata.is_normalized("NFC", body)
+    assert body.startswith("Kính gửi: Ủy ban nhân dân quận Hải An\n")
+    assert "CÁC VIỆC SẮP ĐẾN HẠN\n" in body
+    assert "Trân trọng.\nChi cục Tiêu chuẩn Đo lường Chất lượng\nSở Khoa học" in body
     assert "Ủy ban nhân dân quận Hải An (HP-HAIAN) - Giai đoạn: Chuẩn bị và khảo sát" in body
     assert "Hạn hoàn thành: Thứ Sáu, ngày 24 tháng 3 năm 2023 - còn 10 ngày làm việc" in body
     assert "Ban hành quyết định thành lập Ban chỉ đạo và Tổ công tác ISO (số, ngày)" in body
@@ -72,6 +79,9 @@ def test_vietnamese_subject_and_body_arrive_intact(pilot, smtp):
     )
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Chuẩn bị và khảo sát thông tin sơ bộ" in html
+    sweep(date(2023, 3, 24))  # the survey's due date
+    last = [m for m in smtp.messages() if m["To"] == "ubnd@haian.haiphong.example"][-1]
+    assert "hôm nay là hạn cuối" in text_of(last)
 
 
 def test_an_outage_loses_nothing_and_the_next_sweep_delivers(pilot, smtp):
@@ -95,6 +105,7 @@ def test_escalation_reaches_the_parent_and_the_coordinator(pilot, smtp):
     parent = next(m for m in latest if m["To"] == "vanphong@haiphong.example")
     assert "6 đơn vị chậm tiến độ" in str(parent["Subject"])
     body = text_of(parent)
+    assert body.startswith("Kính gửi: Ủy ban nhân dân thành phố Hải Phòng\n")
     assert "CÁC ĐƠN VỊ CHẬM TIẾN ĐỘ" in body
     assert (
         "Ủy ban nhân dân huyện Tiên Lãng (HP-TIENLANG) - Chuẩn bị và khảo sát thông tin sơ bộ:"
@@ -102,7 +113,10 @@ def test_escalation_reaches_the_parent_and_the_coordinator(pilot, smtp):
     )
     assert "chậm 5 ngày làm việc" in body
     coordinator = next(m for m in latest if m["To"] == "chicuc.tdc@haiphong.example")
+    assert text_of(coordinator).startswith("Kính gửi: Chi cục Tiêu chuẩn Đo lường Chất lượng\n")
     assert "chậm 5 ngày làm việc" in text_of(coordinator)
+    unit = next(m for m in latest if m["To"] == "ubnd@haian.haiphong.example")
+    assert "1 việc quá hạn" in str(unit["Subject"]) and "CÁC VIỆC QUÁ HẠN\n" in text_of(unit)
 
 
 def test_a_unit_without_an_address_is_routed_to_the_coordinator(home, programme_dir, smtp):
@@ -136,7 +150,7 @@ def test_the_file_outbox_is_the_default(pilot):
     files = sorted((get_settings().home / "outbox" / "2023-03-10").glob("*.eml"))
     assert len(files) == 6
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
-    assert str(message["Subject"]) == "[HP-2023-PILOT] Nhắc việc 10/03/2023: 1 việc"
+    assert str(message["Subject"]) == "[HP-2023-PILOT] Nhắc việc 10/03/2023: 1 việc sắp đến hạn"
     assert outbox("sent") == 6
 
 

@@ -242,7 +242,11 @@ def test_action_items_get_reminders_like_phases_until_done(pilot):
     assert [(r.action_item_id, r.rule, r.role) for r in reminded] == [(first.id, "due", "unit")]
     (digest,) = [d for d in digests.values() if d["role"] == "unit"]
     entry = next(e for e in digest["items"] if e.get("item") == first.id)
-    assert entry["phase_vi"].endswith(f"nhiệm vụ số {first.id}")
+    # Named by what it asks, not by its number in the database.
+    named = entry["phase_vi"].removeprefix("Phê duyệt và thực hiện chương trình hành động: “")
+    assert first.task.startswith(named.rstrip("”…")) and len(named) <= 82
+    assert "nhiệm vụ số" not in entry["phase_vi"]
+    assert digest["recipient_name"] == "Ủy ban nhân dân quận Hải An"
     assert entry["expected_vi"] == [
         f"chỉ số 1.1: {first.task} (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)"
     ]
