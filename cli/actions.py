@@ -15,6 +15,7 @@ from cli.common import (
     print_records,
     user_errors,
 )
+from cli.labels import day_text, heading, language, title
 from models.kernel.vocabulary import item_state_label, rating_label
 
 actions_app = typer.Typer(
@@ -122,14 +123,14 @@ def list_items(
     if print_records(records, output_format):
         return
     several = len(made) > 1
-    table = compact_table(f"Action items, as of {day:%d/%m/%Y} (late ones in red)")
+    table = compact_table(title("items", day=day_text(day)))
     table.add_column("#", justify="right", no_wrap=True)
     if several:
-        table.add_column("unit", no_wrap=True)
-    table.add_column("task", ratio=3)
-    table.add_column("owner", ratio=2)
-    for heading in ("aim", "due", "status"):
-        table.add_column(heading, no_wrap=True)
+        table.add_column(heading("unit"), no_wrap=True)
+    table.add_column(heading("task"), ratio=3)
+    table.add_column(heading("owner"), ratio=2)
+    for key in ("aim", "due", "status"):
+        table.add_column(heading(key), no_wrap=True)
     for i in rows:
         late = i.status in ("open", "in_progress") and i.due < day
         due = f"[bold red]{i.due:%d/%m/%y}[/]" if late else f"{i.due:%d/%m/%y}"
@@ -140,9 +141,9 @@ def list_items(
             *([i.unit] if several else []),
             task,
             i.owner,
-            rating_label(i.target),
+            rating_label(i.target, language()),
             due,
-            item_state_label(i.status),
+            item_state_label(i.status, language()),
         )
     out.print(table)
     for code, p in made.items():

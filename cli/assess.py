@@ -17,6 +17,7 @@ from cli.common import (
     today,
     user_errors,
 )
+from cli.labels import heading, title
 
 assess_app = typer.Typer(
     help="Self-assessment on the indicators: Excel forms, verification, scores and a report.",
@@ -145,11 +146,11 @@ def score(
     if output_format is Format.csv:
         _print_csv(summary, rows)
         return
-    table = compact_table(f"{summary.title}: self-assessment {period}")
-    for heading in ("#", "unit", "index", *(f"P{p}" for p in summary.catalogue.pillars)):
-        table.add_column(heading, justify="right" if heading != "unit" else "left", no_wrap=True)
-    for heading in ("red", "yel.", "gr.", "n/r", "ver.", "items"):
-        table.add_column(heading, justify="right", no_wrap=True)
+    table = compact_table(title("scores", title=summary.title, period=period))
+    for key in ("#", "unit", "index", *(f"P{p}" for p in summary.catalogue.pillars)):
+        table.add_column(heading(key), justify="right" if key != "unit" else "left", no_wrap=True)
+    for key in ("red", "yel.", "gr.", "n/r", "ver.", "items"):
+        table.add_column(heading(key), justify="right", no_wrap=True)
     for u in rows:
         table.add_row(
             str(u.rank),
@@ -165,10 +166,8 @@ def score(
         f"P{p}: " + " ".join(f"{c} {s[c]:.0%}" for c in ("red", "yellow", "green"))
         for p, s in summary.distribution.items()
     )
-    out.print(
-        f"{len(summary.units)} units rated. P1-P4: index of each pillar; n/r: not rated; "
-        f"ver.: verified; items: action items done/total.\nPer pillar, across units: {shares}"
-    )
+    out.print(title("score legend", units=len(summary.units)))
+    out.print(f"P1-P4: {shares}")
 
 
 def _print_comparison(unit: str, before: int, after: int, moved: dict, fmt: Format) -> None:

@@ -139,10 +139,14 @@ def day_or_today(as_of: datetime | None) -> date:
     return as_of.date() if as_of else today()
 
 
-def plain_help(command) -> None:
+def plain_help(command, path: str = "") -> None:
     """Help that speaks the user's words: DATE, FILE, N, TEXT or the choices after an option
-    and nothing after a flag, instead of internal type labels such as <str> or <list[str]>.
+    and nothing after a flag, instead of internal type labels such as <str> or <list[str]>;
+    arguments by their name in capitals; an example at the end (cli/examples.py).
     (Typer carries its own click, so parameters are told apart by what they say they are.)"""
+    from cli.examples import epilog
+
+    command.epilog = epilog(path) or command.epilog
     for param in command.params:
         if param.param_type_name == "option":
             if param.is_flag:
@@ -150,7 +154,10 @@ def plain_help(command) -> None:
             elif param.metavar is None:
                 param.metavar = _metavar(param.type_descriptor)
         elif param.param_type_name == "argument":
-            param.display_type_rich = lambda ctx: None  # its name says what it is
+            if not param.type_descriptor.is_choice:  # its name says what it is
+                param.display_type_rich = lambda ctx: None
+            if param.metavar is None:
+                param.metavar = param.name.upper()
     made = command.get_help_option  # made when help is asked for: a flag like the others
 
     def help_option(ctx, made=made):
@@ -160,8 +167,8 @@ def plain_help(command) -> None:
         return option
 
     command.get_help_option = help_option
-    for sub in getattr(command, "commands", {}).values():
-        plain_help(sub)
+    for name, sub in getattr(command, "commands", {}).items():
+        plain_help(sub, f"{path} {name}".strip())
 
 
 def _metavar(kind) -> str:

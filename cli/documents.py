@@ -1,6 +1,6 @@
 """`rollout docs`: draft the phases' official documents as Word files, and list the registry."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from cli.common import (
     DATE,
     PROGRAMME_HELP,
     Format,
+    compact_table,
     day_or_today,
     err,
     out,
@@ -19,6 +20,7 @@ from cli.common import (
     run_flow,
     user_errors,
 )
+from cli.labels import day_text, heading, language, phase_word
 from config.settings import get_settings
 from models.kernel.vocabulary import Phase
 
@@ -108,11 +110,7 @@ def register(
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
     """Register a signed document: its drafts get the number and date the clerk gave it and
-    become final (a decision recorded with `rollout record --decision` is registered already).
-
-    Example: rollout docs register HP-DANGLAM implementation_plan --number "Số 5/KH-UBND"
-    --on 2023-03-08
-    """
+    become final (a decision recorded with `rollout record --decision` is registered already)."""
     from services.documents import register_document
 
     with user_errors():
@@ -152,12 +150,13 @@ def list_documents(
         )
     if print_records(rows, output_format):
         return
-    from rich.table import Table
-
-    table = Table("unit", "v", "number", "date", "file (type, version, language)", box=None)
+    table = compact_table("")
+    for key in ("unit", "version", "number", "date", "file"):
+        table.add_column(heading(key), no_wrap=key != "file")
     for r in rows:
+        issued = date.fromisoformat(str(r["issued_on"])) if r["issued_on"] else None
         table.add_row(
-            r["unit"], str(r["version"]), r["number"], r["issued_on"], Path(r["path"]).name
+            r["unit"], str(r["version"]), r["number"] or "", day_text(issued), Path(r["path"]).name
         )
     out.print(table)
     err.print(
@@ -168,11 +167,17 @@ def list_documents(
 @docs_app.command()
 def types() -> None:
     """The document types each phase drafts, their symbol and who issues them."""
-    from rich.table import Table
-
     from services.documents import document_types
 
-    table = Table("type", "phase", "symbol", "issuer", "title")
+    table = compact_table("")
+    for key in ("type", "phase", "symbol", "issuer", "title"):
+        table.add_column(heading(key))
     for t in document_types():
-        table.add_row(t.key, t.phase, t.symbol or "(form)", t.issuer, t.title_vi)
+        table.add_row(
+            t.key,
+            phase_word(t.phase),
+            t.symbol or "(form)",
+            t.issuer,
+            t.title_vi if language() == "vi" else t.title_en,
+        )
     out.print(table)

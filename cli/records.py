@@ -17,19 +17,34 @@ from cli.common import (
     run_flow,
     user_errors,
 )
-from models.kernel.problems import InputError, Problem
-from models.kernel.vocabulary import PHASES
+from models.kernel.vocabulary import Phase
+
+
+def shipped_kinds(incomplete: str = "") -> list[str]:
+    """The evidence and decision kinds the shipped phases expect (for shell completion)."""
+    from models.phases.completion import decision_kinds, evidence_kinds, parse_requirements
+    from models.programme.file import phase_defaults
+
+    kinds: set[str] = set()
+    for step in phase_defaults()[0]:
+        requirements = parse_requirements(list(step.completion))
+        kinds |= evidence_kinds(requirements) | decision_kinds(requirements)
+    return sorted(k for k in kinds if k.startswith(incomplete))
 
 
 def record(
     unit: str = typer.Argument(..., help="Unit code."),
-    phase: str = typer.Argument(
-        ..., help="survey, training, self_assessment, action_plan or reporting."
-    ),
+    phase: Phase = typer.Argument(..., case_sensitive=False, help="The unit's phase."),
     evidence: Path | None = typer.Option(None, help="A file handed in (kept by its sha256)."),
     decision: str | None = typer.Option(None, help="A decision's number, e.g. 'Số 12/QĐ-UBND'."),
     kind: str | None = typer.Option(
-        None, help="What it is; may be left out when the phase expects one kind."
+        None,
+        autocompletion=shipped_kinds,
+        help=(
+            "What it is, one the phase expects (survey_answers, steering_committee, attendance, "
+            "action_programme, results_report … or other); may be left out when the phase "
+            "expects one kind."
+        ),
     ),
     on: datetime | None = typer.Option(
         None, **DATE, help="When it was signed, held or received; default --as-of."
@@ -51,7 +66,7 @@ def record(
         done = record_fact(
             programme=programme,
             unit=unit,
-            phase=phase,
+            phase=phase.value,
             as_of=day_or_today(as_of),
             evidence=evidence,
             decision=decision,
@@ -81,7 +96,7 @@ def record(
 
 def reopen(
     unit: str = typer.Argument(..., help="Unit code."),
-    phase: str = typer.Argument(..., help="The phase to reopen."),
+    phase: Phase = typer.Argument(..., case_sensitive=False, help="The phase to reopen."),
     reason: str = typer.Option(..., help="Why: kept in the audit log."),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
@@ -91,30 +106,33 @@ def reopen(
 
     with user_errors():
         status = reopen_phase(
-            programme=programme, unit=unit, phase=phase, reason=reason, as_of=day_or_today(as_of)
+            programme=programme,
+            unit=unit,
+            phase=phase.value,
+            reason=reason,
+            as_of=day_or_today(as_of),
         )
-    out.print(f"{unit} / {phase} is {status} again; record the corrected evidence.")
+    out.print(f"{unit} / {phase.value} is {status} again; record the corrected evidence.")
 
 
 def sweep(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
-    phase: str | None = typer.Option(
-        None, help="Only this phase (no reminders); default all five, then the reminders."
+    phase: Phase | None = typer.Option(
+        None,
+        case_sensitive=False,
+        help="Only this phase (no reminders); default all five, then the reminders.",
     ),
 ) -> None:
     """Reconcile every phase of every unit as of a date (what the daily run does)."""
     from services.sweeps import sweep as sweep_programme
 
     day = day_or_today(as_of)
+    only = phase.value if phase else None
     with user_errors():
-        if phase is not None and phase not in PHASES:
-            raise InputError(
-                [Problem("rollout sweep", None, "--phase", f"one of {', '.join(PHASES)}")]
-            )
         code = programme_code(programme)
         result = run_flow(
-            lambda: sweep_programme(programme=code, as_of=day, phase=phase),
+            lambda: sweep_programme(programme=code, as_of=day, phase=only),
             f"Sweeping {code} as of {day:%d/%m/%Y}",
         )
     for name, c in result.phases.items():

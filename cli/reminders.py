@@ -4,12 +4,12 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from cli.common import (
     AS_OF_HELP,
     DATE,
     PROGRAMME_HELP,
+    compact_table,
     day_or_today,
     err,
     exit_if_undelivered,
@@ -18,6 +18,7 @@ from cli.common import (
     run_flow,
     user_errors,
 )
+from cli.labels import day_text, heading, title
 from config.settings import get_settings
 
 calendar_app = typer.Typer(help="Phase deadlines for calendar apps.", no_args_is_help=True)
@@ -50,10 +51,10 @@ def _show_dry_run(code: str, day) -> None:
     from services.sweeps import preview_reminders
 
     previews, waiting = preview_reminders(programme=code, as_of=day)
-    table = Table(title=f"Reminders of {code} on {day:%d/%m/%Y} (dry run: nothing sent)")
-    table.add_column("to", no_wrap=True)
+    table = compact_table(title("dry run", code=code, day=day_text(day)))
+    table.add_column(heading("to"), no_wrap=True)
     for column in ("as", "items", "late units", "subject"):
-        table.add_column(column)
+        table.add_column(heading(column))
     for p in previews:
         table.add_row(p.recipient, p.role, str(p.items), str(p.escalations), p.subject)
     out.print(table)

@@ -17,6 +17,7 @@ from cli.common import (
     out,
     user_errors,
 )
+from cli.labels import heading
 from config.settings import get_settings
 
 UNHEALTHY = 6  # exit status of `rollout health` when a check fails
@@ -107,7 +108,7 @@ def health(
         )
     table = compact_table("rollout health")
     for column in ("check", "", "found"):
-        table.add_column(column)
+        table.add_column(heading(column))
     for check in checks:
         table.add_row(check.name, "ok" if check.ok else "[bold red]FAIL[/]", check.detail)
     out.print(table)

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from cli.labels import day_text, heading, phase_word, status_word, title
 from models.phases.status import StatusRow, WavePhaseRow
 
 STATUS_STYLE = {
@@ -19,22 +20,24 @@ STATUS_STYLE = {
 }
 
 
-def _d(day: date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+_d = day_text
 
 
 def status_table(rows: list[StatusRow], as_of: date, width: int = 80) -> Group:
     """A table of phase runs with a count per status underneath (short dates when narrow)."""
     table = Table(
-        title=f"Status as of {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0)
+        title=title("status", day=_d(as_of)),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
     )
     # Baseline and done columns only when they say something, so 80 columns suffice.
     show_baseline = any(r.slip_days for r in rows)
     show_done = any(r.actual_done for r in rows)
     columns = {
         "unit": lambda r: r.unit,
-        "phase": lambda r: r.phase,
-        "status": lambda r: Text(r.status, style=STATUS_STYLE[r.status]),
+        "phase": lambda r: phase_word(r.phase),
+        "status": lambda r: Text(status_word(r.status), style=STATUS_STYLE[r.status]),
         "start": lambda r: _d(r.start),
         "due": lambda r: _d(r.due),
         "baseline": (lambda r: _d(r.baseline_due)) if show_baseline else None,
@@ -43,7 +46,7 @@ def status_table(rows: list[StatusRow], as_of: date, width: int = 80) -> Group:
     }
     if len({r.unit for r in rows}) == 1:  # one unit: say it in the title, not on every row
         columns["unit"] = None
-        table.title = f"{rows[0].unit} · {rows[0].unit_name} · status as of {_d(as_of)}"
+        table.title = title("unit status", unit=rows[0].unit, name=rows[0].unit_name, day=_d(as_of))
     cells = {name: cell for name, cell in columns.items() if cell}
     if width < 100 and len(cells) > 6:  # narrow terminal: short dates, start left to `show`
         cells.pop("start")
@@ -51,13 +54,14 @@ def status_table(rows: list[StatusRow], as_of: date, width: int = 80) -> Group:
         short = {"due", "baseline", "done"}
         cells = {n: (lambda r, c=c: _short(c(r))) if n in short else c for n, c in cells.items()}
     for name in cells:
-        table.add_column(name, justify="right" if name == "slip" else "left", no_wrap=True)
+        table.add_column(heading(name), justify="right" if name == "slip" else "left", no_wrap=True)
     for r in rows:
         table.add_row(*(cell(r) for cell in cells.values()))
     counts = Counter(r.status for r in rows)
-    summary = Text(f"{len({r.unit for r in rows})} units, {len(rows)} phase runs: ")
+    summary = Text(title("counts", units=len({r.unit for r in rows}), runs=len(rows)))
     for i, status in enumerate(STATUS_STYLE):
-        summary.append(f"{', ' if i else ''}{counts.get(status, 0)} {status}", STATUS_STYLE[status])
+        word = status_word(status).lower()
+        summary.append(f"{', ' if i else ''}{counts.get(status, 0)} {word}", STATUS_STYLE[status])
     return Group(table, summary)
 
 
@@ -71,18 +75,18 @@ def summary_table(summary: list[WavePhaseRow], as_of: date) -> Group:
     tables = []
     for wave in dict.fromkeys(r.wave for r in summary):
         table = Table(title=f"{wave} · {_d(as_of)}", box=box.SIMPLE_HEAD, pad_edge=False, padding=0)
-        table.add_column("phase", no_wrap=True)
+        table.add_column(heading("phase"), no_wrap=True)
         for name in ("units", "last due", "slip"):
-            table.add_column(name, justify="right", no_wrap=True)
+            table.add_column(heading(name), justify="right", no_wrap=True)
         for status in STATUS_STYLE:
-            table.add_column(status.replace("_", " "), justify="right", width=7)
+            table.add_column(status_word(status).replace("_", " "), justify="right", width=7)
         for r in (r for r in summary if r.wave == wave):
             counts = (
                 Text(str(r.counts[s]), style=STATUS_STYLE[s] if r.counts[s] else "dim")
                 for s in STATUS_STYLE
             )
             slip = f"{r.max_slip_days:+d}" if r.max_slip_days else "0"
-            table.add_row(r.phase, str(r.units), _d(r.last_due), slip, *counts)
+            table.add_row(phase_word(r.phase), str(r.units), _d(r.last_due), slip, *counts)
         tables.append(table)
     return Group(*tables)
 
@@ -100,10 +104,11 @@ def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         title=f"{rows[0].unit} · {rows[0].unit_name} · {rows[0].wave}",
-        caption=f"░ baseline  █ forecast  │ {_d(as_of)}",
+        caption=title("baseline", day=_d(as_of)),
     )
-    for name in ("phase", "due", "status", "slip", f"{_d(first)} … {_d(last)}"):
-        table.add_column(name, no_wrap=True)
+    for name in ("phase", "due", "status", "slip"):
+        table.add_column(heading(name), no_wrap=True)
+    table.add_column(f"{_d(first)} … {_d(last)}", no_wrap=True)
     for r in rows:
         cells = [" "] * width
         for i in range(col(r.baseline_start), col(r.baseline_due) + 1):
@@ -115,9 +120,9 @@ def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
             bar.stylize("bold magenta", col(as_of), col(as_of) + 1)
             bar = Text.assemble(bar[: col(as_of)], Text("│", "bold magenta"), bar[col(as_of) + 1 :])
         table.add_row(
-            r.phase,
+            phase_word(r.phase),
             _d(r.due),
-            Text(r.status, style=STATUS_STYLE[r.status]),
+            Text(status_word(r.status), style=STATUS_STYLE[r.status]),
             f"{r.slip_days:+d}" if r.slip_days else "0",
             bar,
         )

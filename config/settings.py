@@ -24,6 +24,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the engine's database; default a SQLite file under home.",
     )
     time_zone: str = "Asia/Ho_Chi_Minh"
+    language: Literal["vi", "en"] = Field(
+        default="vi", description="Language of the command line's tables: vi or en."
+    )
     batch_size: int = Field(default=500, gt=0, description="Units per Prefect task run.")
     actor: str | None = Field(
         default=None, description="Who is recorded in the audit log; default the login name."

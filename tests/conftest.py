@@ -65,6 +65,7 @@ def home(tmp_path, monkeypatch):
     """A fresh ROLLOUT_HOME (and so a fresh SQLite database) for one test."""
     monkeypatch.setenv("ROLLOUT_HOME", str(tmp_path / "var"))
     monkeypatch.delenv("ROLLOUT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ROLLOUT_LANGUAGE", raising=False)
     monkeypatch.setenv("ROLLOUT_ACTOR", "tester")
     get_settings.cache_clear()
     yield tmp_path / "var"

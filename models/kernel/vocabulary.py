@@ -126,6 +126,20 @@ def status_label(status: str, language: str = "vi") -> str:
     return _STATUS_LABELS[language][Status(status)]
 
 
+_PHASE_SHORT = {
+    Phase.SURVEY: "Khảo sát",
+    Phase.TRAINING: "Đào tạo",
+    Phase.SELF_ASSESSMENT: "Tự đánh giá",
+    Phase.ACTION_PLAN: "Hành động",
+    Phase.REPORTING: "Báo cáo",
+}
+
+
+def phase_short_label(phase: str, language: str = "vi") -> str:
+    """A phase in a word or two for narrow tables: 'Tự đánh giá' (vi), its code (en)."""
+    return _PHASE_SHORT[Phase(phase)] if language == "vi" else Phase(phase).value
+
+
 def item_state_label(state: str, language: str = "vi") -> str:
     """An action item's state in a language ('Đang làm')."""
     return LABELS[language][ItemState(state)]

@@ -213,6 +213,17 @@ def _strings(value: object, loc: tuple = ()) -> list[tuple[tuple, str]]:
     return found
 
 
+def _roster_problems(path: Path, roster: object) -> list[Problem]:
+    """The roster's problems, listed with the programme file's when that file is wrong too."""
+    if not isinstance(roster, str) or not roster or text_problem(roster):
+        return []
+    try:
+        load_roster((path.parent / roster).resolve())
+    except InputError as exc:
+        return list(exc.problems)
+    return []
+
+
 def load_programme(path: Path) -> ProgrammeSpec:
     """Read and validate a programme file and its roster; InputError lists every problem."""
     source = str(path)
@@ -245,7 +256,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
         if (problem := text_problem(value, multiline=True))
     ]
     if unsafe:
-        raise InputError(unsafe)
+        raise InputError(unsafe + _roster_problems(path, data.get("roster")))
     try:
         spec_in = ProgrammeIn.model_validate(data)
     except ValidationError as exc:
@@ -254,6 +265,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
                 Problem(source, _line_of(lines, e["loc"]), _field_name(e["loc"]), _message(e))
                 for e in exc.errors()
             ]
+            + _roster_problems(path, data.get("roster"))
         ) from exc
 
     problems: list[Problem] = []

@@ -60,6 +60,26 @@ def test_bad_input_exits_non_zero_names_the_place_and_writes_nothing(loaded):
     assert counts() == before
 
 
+def test_init_lists_the_problems_of_both_files_in_one_run(loaded):
+    """A key the programme file does not know does not hide what is wrong in the roster."""
+    yaml_path, roster = loaded
+    before = counts()
+    roster.write_text(
+        roster.read_text(encoding="utf-8") + "HP-NEW,Xã Mới,village,HP-KIENTHUY,not-an-email\n",
+        encoding="utf-8",
+    )
+    yaml_path.write_text(
+        yaml_path.read_text(encoding="utf-8").replace("due_soon_days", "due_son_days"), "utf-8"
+    )
+    result = rollout("init", str(yaml_path))
+    assert result.exit_code == 2
+    assert "3 problems found; nothing was written." in result.stderr
+    assert "due_son_days" in result.stderr and "did you mean 'due_soon_days'" in result.stderr
+    assert f"{roster}:15: level: 'village' is not a level" in result.stderr
+    assert f"{roster}:15: email: 'not-an-email' is not an e-mail address" in result.stderr
+    assert counts() == before
+
+
 def test_status_json_rows(loaded):
     result = rollout("status", "--as-of", "2023-05-15", "--format", "json")
     assert result.exit_code == 0
@@ -118,11 +138,25 @@ def test_status_csv_and_filters(loaded):
 def test_status_table_and_gantt(loaded):
     table = rollout("status", "--programme", "HP-2023-PILOT", "--as-of", "2023-05-15")
     assert table.exit_code == 0
-    assert "12 units, 60 phase runs" in table.output
+    assert "Tình hình đến ngày 15/05/2023" in table.stdout
+    assert "12 đơn vị, 60 giai đoạn: 60 chưa bắt đầu, 0 đang thực hiện" in table.stdout
+    assert "Trạng thái" in table.stdout and "status" not in table.stdout
     gantt = rollout("show", "HP-DANGLAM", "--as-of", "2023-05-15")
     assert gantt.exit_code == 0
-    assert "Ủy ban nhân dân phường Đằng Lâm" in gantt.output
-    assert "self_assessment" in gantt.output and "█" in gantt.output and "│" in gantt.output
+    assert "Ủy ban nhân dân phường Đằng Lâm" in gantt.stdout
+    assert "Tự đánh giá" in gantt.stdout and "█" in gantt.stdout and "│" in gantt.stdout
+
+
+def test_tables_speak_english_only_in_english_mode(loaded, monkeypatch):
+    monkeypatch.setenv("ROLLOUT_LANGUAGE", "en")
+    get_settings.cache_clear()
+    table = rollout("status", "--as-of", "15/05/2023", "--unit", "HP-DANGLAM")
+    assert "HP-DANGLAM · Ủy ban nhân dân phường Đằng Lâm · status as of" in table.stdout
+    assert "self_assessment" in table.stdout and "not_started" in table.stdout
+    assert "1 units, 5 phase runs: 5 not_started" in table.stdout
+    assert "Tình hình" not in table.stdout and "Trạng thái" not in table.stdout
+    listed = rollout("docs", "types")
+    assert "Decision" in listed.stdout and "Quyết định" not in listed.stdout
 
 
 def test_unknown_things_get_one_clear_message(loaded, tmp_path):
@@ -274,6 +308,41 @@ def test_help_speaks_plainly_and_the_version_is_one_flag_away(monkeypatch):
     assert "list[" not in shown
     version = runner.invoke(command, ["--version"])
     assert version.exit_code == 0 and version.output.startswith("rollout ")
+    shown = runner.invoke(command, ["record", "--help"], terminal_width=120).output
+    assert "<survey|training|self_assessm" in shown
+    assert "Examples:" in shown and "rollout record HP-HAIAN survey --evidence" in shown
+    mistyped = runner.invoke(command, ["record", "HP-HAIAN", "surveys", "--evidence", "x"])
+    assert mistyped.exit_code == 2 and "'surveys' is not one of" in mistyped.output
+
+
+def test_every_command_has_an_example_that_parses():
+    """Each example names a real command and only options and arguments it takes."""
+    import shlex
+
+    import typer
+
+    from cli.common import plain_help
+    from cli.examples import EXAMPLES
+
+    root = typer.main.get_command(app)
+    plain_help(root)
+    leaves = {}
+
+    def walk(command, path=""):
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}".strip())
+        if not getattr(command, "commands", None):
+            leaves[path] = command
+
+    walk(root)
+    assert set(EXAMPLES) == set(leaves)
+    for path, command in leaves.items():
+        assert command.epilog and "rollout " + path in command.epilog, path
+        for example in EXAMPLES[path]:
+            words = shlex.split(example.split(" > ")[0])
+            words = words[words.index("rollout") + 1 + len(path.split()) :]
+            context = command.make_context("rollout", words, resilient_parsing=True)
+            assert not context.args, f"{example}: {context.args} left over"
 
 
 def test_dates_are_taken_either_way(loaded):

@@ -138,7 +138,7 @@ def test_dry_run_shows_recipients_and_writes_nothing(pilot):
     before = outbox("pending") + outbox("sent")
     result = rollout("reminders", "--dry-run", "--as-of", "2023-03-31")
     assert result.exit_code == 0, result.output
-    assert "vanphong@haiphong.example" in result.output and "dry run" in result.output
+    assert "vanphong@haiphong.example" in result.stdout and "chạy thử" in result.stdout
     assert outbox("pending") + outbox("sent") == before
 
 
