@@ -1,22 +1,57 @@
-"""Phase deadlines as an iCalendar file, with alarms, for a unit's own calendar app."""
+"""Phase deadlines and training classes as an iCalendar file (RFC 5545) for calendar apps."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
 from models.phases.status import StatusRow
 
+MORNING = timedelta(hours=7, minutes=30)  # alarms ring at 07:30 on their day
 
-def deadlines_calendar(rows: list[StatusRow], names: dict[str, dict], programme: str) -> bytes:
-    """One all-day event per phase due date, with alarms 3 days before and at 07:30 that day."""
+
+@dataclass(frozen=True)
+class Deadline:
+    """A phase's due date, the working days it is reminded on, and its revision number."""
+
+    row: StatusRow
+    reminders: tuple[tuple[int, date], ...]  # (working days before, day)
+    sequence: int
+
+
+@dataclass(frozen=True)
+class TrainingClass:
+    """A unit's training class: when (time-zone aware), where and who teaches."""
+
+    unit: str
+    unit_name: str
+    start: datetime
+    end: datetime
+    place: str
+    expert: str
+    sequence: int
+
+
+def deadlines_calendar(
+    deadlines: list[Deadline],
+    classes: list[TrainingClass],
+    names: dict[str, dict],
+    programme: str,
+    stamp: datetime,
+) -> bytes:
+    """One all-day event per due date, alarmed on the working days the reminders go out and at
+    07:30 that day; one timed event per training class with its place. `stamp` (UTC) is when
+    the file was made (DTSTAMP); SEQUENCE grows with every change to the unit."""
     cal = Calendar()
     cal.add("prodid", "-//rollout//TCVN ISO 18091 deadlines//VI")
     cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{programme} - hạn các giai đoạn")
-    for r in rows:
-        event = Event()
-        event.add("uid", f"{programme}-{r.unit}-{r.phase}@rollout")
-        event.add("summary", f"Hạn: {names[r.phase]['vi']} - {r.unit_name}")
+    for d in deadlines:
+        r = d.row
+        name = names[r.phase]["vi"]
+        event = _event(f"{programme}-{r.unit}-{r.phase}@rollout", stamp, d.sequence)
+        event.add("summary", f"Hạn: {name} - {r.unit_name}")
         event.add("dtstart", r.due)
         event.add("dtend", r.due + timedelta(days=1))
         event.add(
@@ -25,14 +60,37 @@ def deadlines_calendar(rows: list[StatusRow], names: dict[str, dict], programme:
             f"({names[r.phase]['en']}): bắt đầu {r.start:%d/%m/%Y}, hạn {r.due:%d/%m/%Y}.",
         )
         event.add("categories", [programme, r.phase])
-        for trigger, text in (
-            (timedelta(days=-3), "Còn 3 ngày"),
-            (timedelta(hours=7, minutes=30), "Hôm nay đến hạn"),
-        ):
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("trigger", trigger)
-            alarm.add("description", f"{text}: {names[r.phase]['vi']} - {r.unit}")
-            event.add_component(alarm)
+        for n, day in d.reminders:
+            event.add_component(
+                _alarm((day - r.due) + MORNING, f"Còn {n} ngày làm việc: {name} - {r.unit}")
+            )
+        event.add_component(_alarm(MORNING, f"Hôm nay là hạn cuối: {name} - {r.unit}"))
         cal.add_component(event)
+    for c in classes:
+        event = _event(f"{programme}-{c.unit}-training-class@rollout", stamp, c.sequence)
+        event.add("summary", f"Lớp đào tạo TCVN ISO 18091:2020 - {c.unit_name}")
+        event.add("dtstart", c.start)
+        event.add("dtend", c.end)
+        event.add("location", c.place)
+        event.add("description", f"{programme} · {c.unit} · giảng viên: {c.expert}.")
+        event.add("categories", [programme, "training"])
+        event.add_component(_alarm(-timedelta(days=1), f"Ngày mai: lớp đào tạo tại {c.place}"))
+        cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _event(uid: str, stamp: datetime, sequence: int) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    return event
+
+
+def _alarm(trigger: timedelta, text: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger)
+    alarm.add("description", text)
+    return alarm

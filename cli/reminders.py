@@ -95,4 +95,4 @@ def export(
         path, count = export_calendar(
             as_of=day_or_today(as_of), programme=programme, unit=unit, output=output
         )
-    out.print(f"Wrote {path} ({count} deadlines).")
+    out.print(f"Wrote {path} ({count} deadlines).", soft_wrap=True)

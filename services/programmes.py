@@ -105,17 +105,55 @@ def delivery_backlog(*, programme: str | None) -> Backlog:
 def export_calendar(
     *, as_of: date, programme: str | None, unit: str | None, output: Path | None
 ) -> tuple[Path, int]:
-    """Write an .ics file of phase deadlines with alarms; its path and how many deadlines."""
-    from adapters.ics import deadlines_calendar
-    from models.programme.file import phase_defaults
+    """Write an .ics file of phase deadlines (alarmed on the reminder days) and training
+    classes; its path and how many deadlines."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
 
-    rows = phase_status(as_of=as_of, programme=programme, unit=unit)
-    code = rows[0].programme if rows else (programme or "rollout")
+    from adapters.ics import Deadline, TrainingClass, deadlines_calendar
+    from models.audit.chain import revisions_per_unit
+    from models.documents.data import class_place_and_expert
+    from models.programme.file import phase_defaults
+    from models.programme.store import programme_calendar
+    from models.reminders.outbox import programme_policy
+    from models.reminders.rules import reminder_days
+
+    with read_session(read_database()) as session:
+        found = get_programme(session, programme)
+        rows = status_rows(session, as_of, found.code, unit)
+        cal = programme_calendar(session, found.id)
+        policy = programme_policy(found)
+        revisions = revisions_per_unit(session, found.code)
+        training = programme_settings(found).documents.training
+        zone = ZoneInfo(found.time_zone)
     _, _, names = phase_defaults()
+    deadlines = [
+        Deadline(r, tuple(reminder_days(policy, r.due, cal)), revisions.get(r.unit, 0))
+        for r in rows
+    ]
+    at = time.fromisoformat(training.time)
+    classes = []
+    for r in (r for r in rows if r.phase == "training"):
+        start = datetime.combine(r.start, at, zone)
+        place, expert = class_place_and_expert(
+            training.model_dump(), r.unit_name, found.coordinator
+        )
+        classes.append(
+            TrainingClass(
+                r.unit,
+                r.unit_name,
+                start,
+                start + timedelta(hours=training.hours),
+                place,
+                expert,
+                revisions.get(r.unit, 0),
+            )
+        )
     who = rows[0].unit if unit and rows else "all"  # the stored code, never the text typed
-    path = output or get_settings().home / "calendar" / f"{code}-{who}.ics"
+    path = output or get_settings().home / "calendar" / f"{found.code}-{who}.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(deadlines_calendar(rows, names, code))
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    path.write_bytes(deadlines_calendar(deadlines, classes, names, found.code, stamp))
     return path, len(rows)
 
 

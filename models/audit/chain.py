@@ -170,3 +170,22 @@ def parse_heads(text: str, source: str) -> tuple[list[KeptHead], list[str]]:
             continue
         heads.append(KeptHead(seq, digest, f"{source}:{number}"))
     return heads, problems
+
+
+def revisions_per_unit(session: Session, programme_code: str) -> dict[str, int]:
+    """How many times the trail changed each unit of a programme (its plan, phases, facts):
+    a number that only grows, for calendars to tell a newer version of an event."""
+    from sqlalchemy import func
+
+    counts: dict[str, int] = {}
+    rows = session.execute(
+        select(AuditEvent.subject, func.count())
+        .where(AuditEvent.programme_code == programme_code)
+        .group_by(AuditEvent.subject)
+    )
+    prefix = f"{programme_code}/"
+    for subject, n in rows:
+        if subject.startswith(prefix):
+            unit = subject[len(prefix) :].split("/")[0]
+            counts[unit] = counts.get(unit, 0) + n
+    return counts

@@ -229,20 +229,31 @@ def _phase_rows(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> li
     return rows
 
 
+def class_place_and_expert(
+    training: dict, unit_name: str, coordinator: dict, language: str = "vi"
+) -> tuple[str, str]:
+    """Where a unit's training class is held and who teaches it: the programme's `training:`
+    settings, else the unit's hall and the coordinating office's experts."""
+    office = coordinator.get("office") or coordinator.get("agency", "")
+    if language == "vi":
+        place = training.get("place") or f"Hội trường {unit_name}"
+        expert = training.get("expert") or f"Chuyên gia của {office}"
+    else:
+        place = training.get("place") or f"The hall of {unit_name}"
+        expert = training.get("expert") or f"Experts of {office}"
+    return nfc(place), nfc(expert)
+
+
 def _training(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> dict:
     settings = programme.settings.get("training") or {}
     day = unit.runs["training"].start
     hh, mm = settings.get("time", "08:00").split(":")
-    office = programme.coordinator.get("office") or programme.coordinator.get("agency", "")
     if language == "vi":
         when = f"{hh} giờ {mm}, {weekday_vi(day)}, ngày {short_date(day)}"
-        place = settings.get("place") or f"Hội trường {unit.name}"
-        expert = settings.get("expert") or f"Chuyên gia của {office}"
     else:
         when = f"{hh}:{mm}, {_WEEKDAYS_EN[day.weekday()]} {short_date(day)}"
-        place = settings.get("place") or f"The hall of {unit.name}"
-        expert = settings.get("expert") or f"Experts of {office}"
-    return {"when": when, "place": nfc(place), "expert": nfc(expert)}
+    place, expert = class_place_and_expert(settings, unit.name, programme.coordinator, language)
+    return {"when": when, "place": place, "expert": expert}
 
 
 def _assessment(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> dict:

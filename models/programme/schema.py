@@ -72,6 +72,7 @@ class TrainingIn(_Strict):
     place: str | None = None  # default: the unit's hall
     expert: str | None = None  # default: experts of the coordinating office
     time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    hours: float = Field(default=4, gt=0, le=10)  # how long the class lasts that day
 
 
 # The laws a decision cites before the programme's own plan (programme file: documents.laws).

@@ -46,6 +46,14 @@ class Occurrence:
         return self.rule.startswith("escalation")
 
 
+def reminder_days(
+    policy: ReminderPolicy, due: date, cal: WorkingCalendar
+) -> list[tuple[int, date]]:
+    """The days before `due` a unit is reminded on, as (working days before, day), earliest
+    first: what a calendar's alarms repeat, counted as the programme counts."""
+    return sorted(((n, cal.shift(due, -n)) for n in policy.before_due), key=lambda x: x[1])
+
+
 def occurrences(
     policy: ReminderPolicy, opened: date, due: date, until: date, cal: WorkingCalendar
 ) -> list[Occurrence]:

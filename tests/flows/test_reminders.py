@@ -4,7 +4,6 @@ import unicodedata
 from datetime import date
 
 import pytest
-from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -168,17 +167,3 @@ def test_the_deployment_registers_with_its_schedule(pilot):
         "Asia/Ho_Chi_Minh",
     )
     assert deployment.parameters == {"programme_code": "HP-2023-PILOT"}
-
-
-def test_calendar_export_has_each_deadline_with_alarms(pilot, tmp_path):
-    path = tmp_path / "haian.ics"
-    result = rollout("calendar", "export", "--unit", "HP-HAIAN", "--output", str(path))
-    assert result.exit_code == 0, result.output
-    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
-    assert len(events) == 5
-    survey = events[0]
-    assert str(survey["summary"]) == (
-        "Hạn: Chuẩn bị và khảo sát thông tin sơ bộ - Ủy ban nhân dân quận Hải An"
-    )
-    assert survey.decoded("dtstart") == date(2023, 3, 24)
-    assert len(survey.walk("VALARM")) == 2
