@@ -83,3 +83,9 @@ def wait_for_server(api_url: str, timeout: float = 120) -> None:
             pass
         time.sleep(0.5)
     raise TimeoutError(f"the Prefect server at {api_url} did not answer within {timeout:.0f} s")
+
+
+def artifact_key(kind: str, programme_code: str) -> str:
+    """An artifact key Prefect accepts (lowercase letters, digits, dashes): plan-hp-2023-pilot."""
+    code = "".join(c if c.isalnum() else "-" for c in programme_code.lower())
+    return f"{kind}-{code}"

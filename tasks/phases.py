@@ -3,13 +3,16 @@
 from datetime import UTC, date, datetime
 
 from prefect import task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from adapters.prefect_runtime import artifact_key
 from models.kernel.database import read_session, write_session
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.vocabulary import PHASES
 from models.phases.reconcile import reconcile_phase
-from models.phases.sweeps import record_sweep
+from models.phases.sweeps import record_sweep, sweep_table
+from models.programme.file import phase_defaults
 from services.advance import draft_opened_documents
 from services.audit_heads import keep_head
 from services.resources import actor, database
@@ -51,13 +54,23 @@ def reconcile_batch(
 def keep_sweep_record(
     programme_code: str, as_of: date, started_at: datetime, counts: dict, undelivered: int
 ) -> None:
-    """Record that the sweep finished (what `rollout health` reads) and keep the chain's head."""
+    """Record that the sweep finished (what `rollout health` reads), keep the chain's head and
+    show the day's counts per phase as a table in Prefect's UI."""
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
         record_sweep(
             session, programme.id, as_of, started_at, datetime.now(UTC), counts, undelivered
         )
     keep_head(as_of)  # outside the database: what `audit verify --heads` checks against
+    r = counts["reminders"]
+    create_table_artifact(
+        table=sweep_table(counts["phases"], phase_defaults()[2]),
+        key=artifact_key("sweep", programme_code),
+        description=(
+            f"Quét {programme_code} ngày {as_of:%d/%m/%Y}: {r['new']} nhắc việc mới, "
+            f"{r['messages']} thư, {r['sent']} đã gửi, {r['failed']} chưa gửi được"
+        ),
+    )
 
 
 @task(name="find-unit", task_run_name="find-{unit_code}", cache_policy=NO_CACHE)

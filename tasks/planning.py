@@ -7,6 +7,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from adapters.prefect_runtime import artifact_key
 from adapters.rendering import render_text
 from config.settings import get_settings
 from models.audit.chain import Change, append_changes
@@ -77,7 +78,7 @@ def publish_plan(
         counts=counts,
         rows=rows,
     )
-    key = f"plan-{programme_code.lower().replace('_', '-').replace('.', '-')}"
+    key = artifact_key("plan", programme_code)
     create_markdown_artifact(markdown=markdown, key=key, description="Plan summary")
     create_table_artifact(
         table=[r.as_dict() for r in rows],

@@ -53,3 +53,22 @@ def last_sweep(session: Session, programme_id: int) -> SweepRecord | None:
         .order_by(SweepRecord.finished_at.desc())
         .limit(1)
     ).first()
+
+
+SWEEP_COLUMNS = {
+    "opened": "Mở",
+    "closed": "Hoàn thành",
+    "overdue": "Quá hạn",
+    "drafted": "Văn bản soạn",
+}
+
+
+def sweep_table(phases: dict[str, dict[str, int]], names: dict[str, dict]) -> list[dict]:
+    """A sweep's counts as rows to show a coordinator: one per phase by its Vietnamese name,
+    then the total."""
+    rows = [
+        {"Giai đoạn": names[phase]["vi"]} | {SWEEP_COLUMNS[k]: c[k] for k in SWEEP_COLUMNS}
+        for phase, c in phases.items()
+    ]
+    total = {k: sum(c[k] for c in phases.values()) for k in SWEEP_COLUMNS}
+    return [*rows, {"Giai đoạn": "Tổng"} | {SWEEP_COLUMNS[k]: n for k, n in total.items()}]

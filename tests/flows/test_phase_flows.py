@@ -1,5 +1,6 @@
 """Phase flows under Prefect's harness: runs per phase and batch, idempotent sweeps."""
 
+import json
 from datetime import date
 
 import pytest
@@ -46,6 +47,26 @@ def test_daily_sweep_is_one_flow_run_with_a_task_run_per_batch(home, programme_d
         [f"batches-{code}", f"reminders-{code}-2023-03-27", f"record-{code}-2023-03-27"]
         + [f"reconcile-{code}-batch-{i}" for i in (1, 2, 3)]
     )  # a task run per batch of units (its five phases in order), not per unit or phase
+    # The coordinator sees in Prefect's UI what the day's sweep opened, closed and drafted.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["sweep-hp-2023-pilot"])),
+            limit=5,
+        )
+    rows = json.loads(artifact.data)  # a table artifact keeps its rows as JSON text
+    survey, *_, total = rows
+    assert survey == {
+        "Giai đoạn": "Chuẩn bị và khảo sát thông tin sơ bộ",
+        "Mở": 12,
+        "Hoàn thành": 0,
+        "Quá hạn": 6,
+        "Văn bản soạn": 36,
+    }
+    assert len(rows) == 6 and total["Giai đoạn"] == "Tổng" and total["Mở"] == 12
+    assert artifact.description.startswith("Quét HP-2023-PILOT ngày 27/03/2023: ")
     again = daily_sweep("HP-2023-PILOT", date(2023, 3, 27))
     assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again["phases"].values())
 
