@@ -207,16 +207,22 @@ def load_template(path: Path) -> WordTemplate:
 
 
 def fill_signed(
-    content: bytes, language: str, type_symbol: str, number: str, signed_on: date
+    content: bytes,
+    language: str,
+    type_symbol: str,
+    number: str,
+    signed_on: date,
+    signer: str | None = None,
 ) -> bytes:
-    """A drafted Word file as the clerk completes it once signed: the blank number and date of
-    every paragraph (tables, headers and footers included) filled in, the formatting kept."""
+    """A drafted Word file as the clerk completes it once signed: the blank number, date and
+    signer's name of every paragraph (tables, headers and footers included) filled in, the
+    formatting kept."""
     from docx import Document
 
     doc = Document(io.BytesIO(content))
     for paragraph in _paragraphs(doc):
         text = paragraph.text
-        done = signed_text(text, language, type_symbol, number, signed_on)
+        done = signed_text(text, language, type_symbol, number, signed_on, signer)
         if done != text and paragraph.runs:
             paragraph.runs[0].text = done
             for run in paragraph.runs[1:]:

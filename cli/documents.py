@@ -106,6 +106,9 @@ def register(
     ),
     number: str = typer.Option(..., help="The number on the signed document, e.g. 'Số 5/KH-UBND'."),
     on: datetime = typer.Option(..., **DATE, help="The date it was signed."),
+    signer: str | None = typer.Option(
+        None, help="Who signed it; the name goes under the signature, kept on one line."
+    ),
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
@@ -121,6 +124,7 @@ def register(
             number=number,
             signed_on=on.date(),
             as_of=day_or_today(as_of),
+            signer=signer,
         )
     if not paths:
         out.print(f"{unit}'s {doc_type} is registered with that number and date already.")

@@ -31,7 +31,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     "docs register": [
         'rollout docs register HP-DANGLAM implementation_plan --number "Số 5/KH-UBND" '
-        "--on 2023-03-08"
+        '--on 2023-03-08 --signer "Nguyễn Văn A"'
     ],
     "docs list": ["rollout docs list --unit HP-DANGLAM", "rollout docs list --format csv"],
     "docs types": ["rollout docs types"],

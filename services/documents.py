@@ -13,6 +13,7 @@ from models.documents.types import (
     resolve_types,
 )
 from models.kernel.database import read_session, write_session
+from models.kernel.identifiers import text_problem
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import GeneratedDocument
@@ -73,7 +74,14 @@ def draft_documents(
 
 
 def register_document(
-    *, programme: str | None, unit: str, doc_type: str, number: str, signed_on: date, as_of: date
+    *,
+    programme: str | None,
+    unit: str,
+    doc_type: str,
+    number: str,
+    signed_on: date,
+    as_of: date,
+    signer: str | None = None,
 ) -> tuple[str, ...]:
     """Register a signed document under the number and date its clerk gave it: its drafts
     become final versions carrying them. The files written; InputError when the number cannot
@@ -87,6 +95,8 @@ def register_document(
     if read is None:
         problem = f"{number!r} has no number; write it as on the document, e.g. 'Số 12/QĐ-UBND'"
         raise InputError([Problem("--number", None, None, problem)])
+    if signer and (problem := text_problem(signer)):
+        raise InputError([Problem("--signer", None, None, problem)])
     if signed_on > as_of:
         problem = (
             f"{signed_on:%d/%m/%Y} is after {as_of:%d/%m/%Y}: a document is registered once signed"
@@ -96,7 +106,7 @@ def register_document(
         found = get_programme(session, programme)
         unit_code = find_unit(session, found, unit).code
         made = register_signed_document(
-            session, found, unit_code, chosen, read, signed_on, datetime.now(UTC)
+            session, found, unit_code, chosen, read, signed_on, datetime.now(UTC), signer
         )
         if not made and not _drafts_of(session, found.id, unit_code, chosen.key):
             raise InputError(

@@ -174,9 +174,10 @@ def register_signed_document(
     number: tuple[int, str],
     signed_on: date,
     recorded_at: datetime,
+    signer: str | None = None,
 ) -> list[GeneratedDocument]:
-    """Register a unit's signed document in the caller's transaction: its drafts, numbered and
-    dated as signed, become final versions."""
+    """Register a unit's signed document in the caller's transaction: its drafts, numbered,
+    dated and named as signed, become final versions."""
     from adapters.word import fill_signed
 
     return register_signed(
@@ -190,4 +191,5 @@ def register_signed_document(
         get_settings().documents_dir,
         actor(),
         recorded_at,
+        signer,
     )

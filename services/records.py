@@ -111,6 +111,7 @@ def record(
                 registered_number(decision),
                 saved.dated,
                 datetime.now(UTC),
+                signer,
             )
             if signed
             else []

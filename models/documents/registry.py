@@ -56,7 +56,8 @@ class Outcome:
 
 
 Render = Callable[[Draft], bytes]
-Fill = Callable[[bytes, str, str, str, date], bytes]  # content, language, type, number, day
+# content, language, type symbol, number, day, signer -> the completed file
+Fill = Callable[[bytes, str, str, str, date, str | None], bytes]
 
 
 def register(
@@ -105,10 +106,12 @@ def register_signed(
     documents_dir: Path,
     actor: str,
     now: datetime,
+    signer: str | None = None,
 ) -> list[GeneratedDocument]:
     """Register the signed document: the latest draft of each language, with the number and date
-    the clerk gave it, becomes a new version that is final. Returns the versions made (none
-    when there is no draft, or it is registered with that number and date already).
+    the clerk gave it (and the signer's name, when given), becomes a new version that is final.
+    Returns the versions made (none when there is no draft, or it is registered with that number
+    and date already).
 
     A number the same issuer already gave another document that year is refused.
     """
@@ -159,7 +162,9 @@ def register_signed(
                 f"the draft {drafted} is missing; draft it again (`rollout docs generate "
                 f"--unit {subject} --type {doc_type.key}`), then register it"
             )
-        content = fill(drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on)
+        content = fill(
+            drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on, signer
+        )
         doc = _version(programme, None, previous, content, number, signed_on, actor, now)
         documents.append((doc, previous, content))
     _write(session, programme, documents, documents_dir, actor, now)

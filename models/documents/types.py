@@ -220,9 +220,29 @@ _BLANK_DATE = {
 }
 
 
-def signed_text(text: str, language: str, type_symbol: str, number: str, signed_on: date) -> str:
+# What a draft's signing block holds until the document is signed by a named person.
+SIGNER_BLANK = {"vi": "[Họ và tên người ký]", "en": "[Full name of the signatory]"}
+NBSP = "\u00a0"
+
+
+def unbroken_name(name: str) -> str:
+    """A person's name that never breaks across lines: its spaces made non-breaking."""
+    return NBSP.join(name.split())
+
+
+def signed_text(
+    text: str,
+    language: str,
+    type_symbol: str,
+    number: str,
+    signed_on: date,
+    signer: str | None = None,
+) -> str:
     """A draft's line as the clerk completes it once signed: its own blank number (the one of
-    its type: a decision's, not the submission it cites) and the date filled in."""
+    its type: a decision's, not the submission it cites), the date and the signer's name (kept
+    on one line) filled in."""
+    if signer and text.strip() == SIGNER_BLANK[language]:
+        return text.replace(SIGNER_BLANK[language], unbroken_name(signer))
     own_blank = re.compile(f"{BLANK_NUMBER}/{re.escape(type_symbol)}-\\S+")
     text = own_blank.sub(number, text)
     if language == "vi":

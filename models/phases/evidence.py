@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
 from models.documents.types import registered_number
+from models.kernel.identifiers import text_problem
 from models.kernel.lookups import find_unit
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import Evidence, PhaseRun, Programme, Unit, Wave
@@ -128,6 +129,9 @@ def record(
                 "a fact cannot be recorded before it happens",
             )
         )
+    for option, value in (("--signer", rec.signer), ("--note", rec.note), ("--by", rec.by)):
+        if value and (problem := text_problem(value, multiline=option == "--note")):
+            problems.append(Problem(SOURCE, None, option, problem))
     number = None
     if type_ == "decision":
         read = registered_number(rec.decision or "")

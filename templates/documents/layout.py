@@ -12,6 +12,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from models.documents.types import SIGNER_BLANK
+
 FONT = "Times New Roman"
 BODY_PT = 14
 # Decree 30/2020, Appendix I: A4 portrait; top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
@@ -26,7 +28,7 @@ WORDS = {
         "recipients": "Nơi nhận:",
         "archive": "- Lưu: ",
         "seal": "(Chữ ký, dấu)",
-        "signer_name": "[Họ và tên người ký]",
+        "signer_name": SIGNER_BLANK["vi"],
     },
     "en": {
         "nation": "SOCIALIST REPUBLIC OF VIET NAM",
@@ -35,7 +37,7 @@ WORDS = {
         "recipients": "Recipients:",
         "archive": "- Archived: ",
         "seal": "(Signature and seal)",
-        "signer_name": "[Full name of the signatory]",
+        "signer_name": SIGNER_BLANK["en"],
     },
 }
 

@@ -67,7 +67,8 @@ def test_the_sweep_drafts_the_survey_documents_of_units_that_open_it(opened):
 
 def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened):
     decision = ("record", "HP-HAIAN", "survey", "--decision", "Số 12/QĐ-UBND", "--on")
-    result = rollout(*decision, "09/03/2023", "--as-of", "2023-03-10")
+    signer = ("--signer", "Nguyễn  Văn An")
+    result = rollout(*decision, "09/03/2023", *signer, "--as-of", "2023-03-10")
     assert result.exit_code == 0, result.output
     assert "Registered the signed document as Số 12/QĐ-UBND" in result.output
     (signed,) = [d for d in registry(subject="HP-HAIAN", doc_type="steering_decision") if d.number]
@@ -80,6 +81,8 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
     assert "Số: 12/QĐ-UBND" in lines
     assert "Hải An, ngày 09 tháng 3 năm 2023" in lines
     assert "Điều 3." in "\n".join(lines)  # the body is the draft that was signed
+    # The signer's name under the signature, on one line (non-breaking spaces).
+    assert "Nguyễn\u00a0Văn\u00a0An" in lines and "[Họ và tên người ký]" not in lines
     # Drafting again never turns the signed decision into a second, renumbered one.
     again = rollout("docs", "generate", "--unit", "HP-HAIAN", "--phase", "survey")
     assert again.exit_code == 0, again.output
@@ -168,6 +171,28 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
             select(AuditEvent.action).where(AuditEvent.action == "document.registered")
         ).all()
     assert len(actions) == 2
+    # A draft deleted from disk: said plainly, with the command that drafts it again.
+    drafts = registry(subject="HP-HONGBANG", doc_type="implementation_plan")
+    (draft,) = [d for d in drafts if d.language == "vi"]
+    (get_settings().documents_dir / draft.path).unlink()
+    gone = rollout(
+        "docs",
+        "register",
+        "HP-HONGBANG",
+        "implementation_plan",
+        "--number",
+        "Số 7/KH-UBND",
+        "--on",
+        "2023-03-09",
+    )
+    assert gone.exit_code == 2
+    assert "is missing; draft it again (`rollout docs generate --unit HP-HONGBANG --type " in (
+        " ".join(gone.output.split())
+    )
+    assert "Traceback" not in gone.output
+    escape = rollout(*decision, "09/03/2023", "--signer", "An\x1b[2J", "--as-of", "2023-03-10")
+    assert escape.exit_code == 2 and "--signer" in escape.output
+    assert "control character" in escape.output
 
 
 def test_generating_again_returns_the_same_documents(opened):
