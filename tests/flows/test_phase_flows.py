@@ -49,11 +49,18 @@ def test_daily_sweep_is_one_flow_run_with_a_task_run_per_batch(home, programme_d
     )  # a task run per batch of units (its five phases in order), not per unit or phase
     # The coordinator sees in Prefect's UI what the day's sweep opened, closed and drafted.
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
     with get_client(sync_client=True) as client:
         (artifact,) = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["sweep-hp-2023-pilot"])),
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["sweep-hp-2023-pilot"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
+            ),
             limit=5,
         )
     rows = json.loads(artifact.data)  # a table artifact keeps its rows as JSON text
