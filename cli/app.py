@@ -118,8 +118,6 @@ def status(
     ),
 ) -> None:
     """Every unit's phases with status, dates and slippage as of a date."""
-    from cli.views import status_table, summary_table
-    from models.phases.status import summarise
     from services.programmes import phase_status
 
     day = as_of.date() if as_of else today()
@@ -135,12 +133,17 @@ def status(
         writer.writeheader()
         writer.writerows(csv_row(d) for d in dicts)
     elif len(rows) > LONG_TABLE and not show_all:
+        from cli.views import summary_table
+        from models.phases.status import summarise
+
         out.print(summary_table(summarise(rows), day))
         err.print(
             f"{len(rows)} phase runs, summarised per wave and phase. For every row: --all, "
             "--unit CODE, or --format csv|json."
         )
     else:
+        from cli.views import status_table
+
         out.print(status_table(rows, day, out.width))
     _report_unswept_days(programme, day)
     _report_delivery_trouble(programme)

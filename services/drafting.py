@@ -75,7 +75,7 @@ def draft_unit_documents(
     """Draft the given types for units in one transaction; `only_new` skips those done before."""
     folder = _template_folder(programme)
     templates = {t.key: load_template(find_template(t.key, language, folder)) for t in types}
-    facts = programme_facts(programme)
+    facts = programme_facts(session, programme)
     units = unit_facts(session, programme, unit_ids, language)
     skip: set[tuple[int, str]] = set()
     if only_new:
@@ -134,7 +134,7 @@ def draft_programme_report_in(
         issued, agency, data = programme_report_data(
             doc_type,
             language,
-            programme_facts(programme),
+            programme_facts(session, programme),
             programme_summary(session, programme, as_of),
             province_of(session, programme),
             as_of,

@@ -112,7 +112,7 @@ def export_calendar(
 
     from adapters.ics import Deadline, TrainingClass, deadlines_calendar
     from models.audit.chain import revisions_per_unit
-    from models.documents.data import class_place_and_expert
+    from models.documents.data import class_day, class_place_and_expert
     from models.programme.file import phase_defaults
     from models.programme.store import programme_calendar
     from models.reminders.outbox import programme_policy
@@ -134,7 +134,7 @@ def export_calendar(
     at = time.fromisoformat(training.time)
     classes = []
     for r in (r for r in rows if r.phase == "training"):
-        start = datetime.combine(r.start, at, zone)
+        start = datetime.combine(class_day(r.start, cal, training.notice_days), at, zone)
         place, expert = class_place_and_expert(
             training.model_dump(), r.unit_name, found.coordinator
         )

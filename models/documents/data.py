@@ -14,7 +14,7 @@ from models.documents.types import (
     short_date,
     unit_agency,
 )
-from models.kernel.calendar import weekday_vi
+from models.kernel.calendar import WorkingCalendar, weekday_vi
 from models.kernel.vocabulary import PHASES, nfc, rating_label, run_state_label
 
 _WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -72,6 +72,7 @@ class ProgrammeFacts:
     settings: dict  # the programme file's `documents:` section
     phase_names: dict[str, dict[str, str]]  # phase -> language -> name
     catalogue: Catalogue
+    calendar: WorkingCalendar
 
 
 def issue_date(doc_type: DocumentType, run: RunFacts, as_of: date) -> date:
@@ -229,6 +230,12 @@ def _phase_rows(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> li
     return rows
 
 
+def class_day(training_start: date, cal: WorkingCalendar, notice_days: int = 3) -> date:
+    """The day a unit's training class is held: `notice_days` working days after the training
+    phase opens and its invitation is drafted, so the invitation always comes first."""
+    return cal.shift(training_start, notice_days)
+
+
 def class_place_and_expert(
     training: dict, unit_name: str, coordinator: dict, language: str = "vi"
 ) -> tuple[str, str]:
@@ -246,7 +253,7 @@ def class_place_and_expert(
 
 def _training(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> dict:
     settings = programme.settings.get("training") or {}
-    day = unit.runs["training"].start
+    day = class_day(unit.runs["training"].start, programme.calendar, settings.get("notice_days", 3))
     hh, mm = settings.get("time", "08:00").split(":")
     if language == "vi":
         when = f"{hh} giờ {mm}, {weekday_vi(day)}, ngày {short_date(day)}"

@@ -30,11 +30,12 @@ from models.phases.reconcile import programme_catalogue
 from models.phases.status import status_rows
 from models.programme.file import phase_defaults
 from models.programme.settings import programme_settings
+from models.programme.store import programme_calendar
 
 DEFAULT_ITEM_OWNER = {"en": "Office of the People's Committee"}  # Vietnamese: ItemDefaults
 
 
-def programme_facts(programme: Programme) -> ProgrammeFacts:
+def programme_facts(session: Session, programme: Programme) -> ProgrammeFacts:
     """What every document of the programme shares."""
     _, _, names = phase_defaults()
     return ProgrammeFacts(
@@ -45,6 +46,7 @@ def programme_facts(programme: Programme) -> ProgrammeFacts:
         settings=programme_settings(programme).documents.model_dump(),
         phase_names=names,
         catalogue=programme_catalogue(programme),
+        calendar=programme_calendar(session, programme.id),
     )
 
 

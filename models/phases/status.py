@@ -38,11 +38,15 @@ class StatusRow:
 
     def as_dict(self) -> dict:
         """The row with ISO dates, for JSON and CSV."""
-        values = ((name, getattr(self, name)) for name in _STATUS_FIELDS)
-        return {k: v.isoformat() if isinstance(v, date) else v for k, v in values}
+        row = {name: getattr(self, name) for name in _STATUS_FIELDS}
+        for name in _DATE_FIELDS:
+            if row[name] is not None:
+                row[name] = row[name].isoformat()
+        return row
 
 
 _STATUS_FIELDS = tuple(f.name for f in fields(StatusRow))
+_DATE_FIELDS = tuple(f.name for f in fields(StatusRow) if f.type in (date, date | None))
 
 
 def status_rows(

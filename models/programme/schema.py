@@ -73,6 +73,8 @@ class TrainingIn(_Strict):
     expert: str | None = None  # default: experts of the coordinating office
     time: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     hours: float = Field(default=4, gt=0, le=10)  # how long the class lasts that day
+    # Working days from the invitation (drafted when training opens) to the class.
+    notice_days: int = Field(default=3, ge=1, le=15)
 
 
 # The laws a decision cites before the programme's own plan (programme file: documents.laws).

@@ -19,6 +19,7 @@ from adapters.word import (
 from models.assessment.catalogue import DEFAULT_CATALOGUE, load_catalogue
 from models.documents.data import ProgrammeFacts, RunFacts, UnitFacts, unit_document_data
 from models.documents.types import load_document_types
+from models.kernel.calendar import WorkingCalendar
 from models.kernel.vocabulary import PHASES
 from models.programme.file import phase_defaults
 from tests.docx_checks import all_text, check_decree_30
@@ -35,6 +36,7 @@ def programme_facts() -> ProgrammeFacts:
         settings={},
         phase_names=phase_defaults()[2],
         catalogue=load_catalogue(DEFAULT_CATALOGUE),
+        calendar=WorkingCalendar(),
     )
 
 
@@ -120,7 +122,10 @@ def test_decisions_name_the_authority_with_its_level_and_ground_themselves(tmp_p
 def test_recipients_follow_the_type_and_the_annex_follows_the_signature(tmp_path):
     invitation = tmp_path / "gm.docx"
     invitation.write_bytes(render("invitation"))
-    assert "- Như trên;" in all_text(__import__("docx").Document(invitation))
+    text = all_text(__import__("docx").Document(invitation))
+    assert "- Như trên;" in text
+    # Drafted when training opens (Wednesday 08/03), it announces a class three working days on.
+    assert "Thời gian: 08 giờ 00, Thứ Hai, ngày 13/03/2023." in text
     decision = tmp_path / "qd.docx"
     decision.write_bytes(render("action_decision"))
     doc = __import__("docx").Document(decision)
