@@ -61,22 +61,25 @@ def cell_text(value: object) -> str:
     return nfc(str(value)).strip()
 
 
-def _read_rows(path: Path) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    """The source label, header and (line number, cells) of a CSV or XLSX roster."""
+def read_table_rows(
+    path: Path, what: str = "roster"
+) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
+    """The source label, header and (line number, cells) of a CSV or XLSX table (a roster, an
+    experts file): size, encoding and format checked, blank rows left out."""
     suffix = path.suffix.lower()
     if path.stat().st_size > MAX_ROSTER_BYTES:
         raise InputError(
-            [Problem(str(path), None, None, f"over {MAX_ROSTER_BYTES // 2**20} MB; not a roster")]
+            [Problem(str(path), None, None, f"over {MAX_ROSTER_BYTES // 2**20} MB; not a {what}")]
         )
     if suffix == ".csv":
         numbered, source = _read_csv(path), str(path)
     elif suffix == ".xlsx":
         numbered, source = _read_xlsx(path)
     else:
-        raise InputError([Problem(str(path), None, None, "a roster must be a .csv or .xlsx file")])
+        raise InputError([Problem(str(path), None, None, f"a {what} must be a .csv or .xlsx file")])
     numbered = [(i, cells) for i, cells in numbered if any(cells)]
     if not numbered:
-        raise InputError([Problem(source, None, None, "the roster is empty; it needs a header")])
+        raise InputError([Problem(source, None, None, f"the {what} is empty; it needs a header")])
     return source, [c.lower() for c in numbered[0][1]], numbered[1:]
 
 
@@ -134,7 +137,7 @@ def load_roster(path: Path) -> list[UnitRecord]:
     """Read and validate a roster; raises InputError listing every problem found."""
     if not path.is_file():
         raise InputError([Problem(str(path), None, None, "roster file not found")])
-    source, header, rows = _read_rows(path)
+    source, header, rows = read_table_rows(path)
     header_line = 1
     problems: list[Problem] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

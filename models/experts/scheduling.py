@@ -1,0 +1,230 @@
+"""Placing experts' sessions on working days with the CP-SAT solver (OR-Tools).
+
+Hard: working days of the programme's calendar only; a session's days are consecutive working
+days within one week; no expert in two sessions on one day or on a day off; at most
+`days_per_week` session days a week; the skill and the region match; an expert excluded from a
+session (conflict of interest: who guided a unit does not verify it) never takes it; a session
+that follows another starts after it ends. Soft: start each session as close to its target
+day as possible (working days late, summed), then balance the experts' load (the busiest
+expert's days). The result says what the solver proved: the objective, its bound and the gap.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from models.experts.experts import Expert
+from models.kernel.calendar import WorkingCalendar
+
+
+@dataclass(frozen=True)
+class Session:
+    """Something experts deliver over `days` consecutive working days: a training class for
+    several units, a guidance visit or a verification at one unit."""
+
+    key: str
+    skill: str
+    region: str  # the province or parent-unit code its units share
+    units: tuple[str, ...]
+    days: int
+    earliest: date
+    target: date
+    experts: int = 1
+    avoid: frozenset[str] = frozenset()  # experts who may not take it
+    after: str | None = None  # a session that must end before this one starts
+    not_with: str | None = None  # a session whose experts may not take this one
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A session placed: who delivers it, its first and last day."""
+
+    session: str
+    experts: tuple[str, ...]
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The sessions placed, and what the solver proved about it."""
+
+    status: str  # optimal, feasible, infeasible or unknown (no plan found in time)
+    assignments: tuple[Assignment, ...]
+    objective: int
+    bound: int
+    late_days: int
+    busiest: int  # session days of the busiest expert
+    reason: str = ""
+
+    @property
+    def gap(self) -> float:
+        """How far the objective may be from the best possible, as a share of it."""
+        return 0.0 if not self.objective else (self.objective - self.bound) / self.objective
+
+
+def plan_sessions(
+    sessions: list[Session],
+    experts: list[Expert],
+    cal: WorkingCalendar,
+    until: date,
+    seconds: float = 10.0,
+    workers: int = 2,
+) -> Plan:
+    """Place every session by `until` (see the module's rules); a Plan, infeasible with its
+    reason when a session cannot be placed at all."""
+    from ortools.sat.python import cp_model
+
+    if not sessions:
+        return Plan("optimal", (), 0, 0, 0, 0)
+    first = min(s.earliest for s in sessions)
+    days = _working_days(cal, first, until)
+    if reason := _impossible(sessions, experts, days):
+        return Plan("infeasible", (), 0, 0, 0, 0, reason)
+    index = {d: i for i, d in enumerate(days)}
+    week_of = [d.isocalendar()[:2] for d in days]
+    weeks = sorted(set(week_of))
+    week_number = [weeks.index(w) for w in week_of]
+    horizon = len(days)
+
+    model = cp_model.CpModel()
+    start, end, week, late = {}, {}, {}, []
+    for s in sessions:
+        lo = _first_index(days, s.earliest)
+        start[s.key] = model.new_int_var(lo, horizon - s.days, f"start[{s.key}]")
+        end[s.key] = model.new_int_var(lo + s.days, horizon, f"end[{s.key}]")
+        model.add(end[s.key] == start[s.key] + s.days)
+        week[s.key] = model.new_int_var(0, len(weeks) - 1, f"week[{s.key}]")
+        model.add_element(start[s.key], week_number, week[s.key])
+        last = model.new_int_var(lo, horizon - 1, f"last[{s.key}]")
+        model.add(last == end[s.key] - 1)
+        model.add_element(last, week_number, week[s.key])  # within one week
+        target = index.get(s.target, _first_index(days, s.target))
+        lateness = model.new_int_var(0, horizon, f"late[{s.key}]")
+        model.add(lateness >= start[s.key] - target)
+        late.append(lateness)
+    for s in sessions:
+        if s.after:
+            model.add(start[s.key] >= end[s.after])
+
+    by_expert = {e.code: e for e in experts}
+    take: dict[tuple[str, str], object] = {}
+    intervals = defaultdict(list)
+    for s in sessions:
+        chosen = []
+        for e in _eligible(s, experts):
+            x = model.new_bool_var(f"take[{s.key},{e.code}]")
+            take[s.key, e.code] = x
+            chosen.append(x)
+            intervals[e.code].append(
+                model.new_optional_interval_var(
+                    start[s.key], s.days, end[s.key], x, f"on[{s.key},{e.code}]"
+                )
+            )
+        model.add(sum(chosen) == s.experts)
+    keys = {s.key for s in sessions}
+    for s in sessions:
+        if s.not_with in keys:
+            for (key, code), x in take.items():
+                if key == s.key and (s.not_with, code) in take:
+                    model.add(x + take[s.not_with, code] <= 1)
+    for code, expert in by_expert.items():
+        for day in sorted(expert.unavailable):
+            if day in index:
+                intervals[code].append(model.new_fixed_size_interval_var(index[day], 1, "off"))
+        model.add_no_overlap(intervals[code])
+        _weekly_limit(model, expert, sessions, take, week, weeks, week_of)
+
+    loads = []
+    for code in by_expert:
+        load = sum(s.days * take[s.key, code] for s in sessions if (s.key, code) in take)
+        if isinstance(load, int):
+            continue
+        v = model.new_int_var(0, horizon, f"load[{code}]")
+        model.add(v == load)
+        loads.append(v)
+    busiest = model.new_int_var(0, horizon, "busiest")
+    if loads:
+        model.add_max_equality(busiest, loads)
+    weight = horizon + 1  # a working day late always outweighs any balance of load
+    model.minimize(weight * sum(late) + busiest)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    outcome = solver.solve(model)
+    status = {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+    }.get(outcome, "unknown")
+    if status not in ("optimal", "feasible"):
+        reason = "the limits leave no way to place every session by " + until.isoformat()
+        return Plan(status, (), 0, 0, 0, 0, reason if status == "infeasible" else "")
+    placed = []
+    for s in sessions:
+        who = tuple(c for (k, c), x in take.items() if k == s.key and solver.value(x))
+        first_day = solver.value(start[s.key])
+        placed.append(Assignment(s.key, who, days[first_day], days[first_day + s.days - 1]))
+    objective = round(solver.objective_value)
+    return Plan(
+        status,
+        tuple(placed),
+        objective,
+        round(solver.best_objective_bound),
+        sum(solver.value(v) for v in late),
+        solver.value(busiest),
+    )
+
+
+def _working_days(cal: WorkingCalendar, first: date, until: date) -> list[date]:
+    days, day = [], cal.next_working_day(first) if not cal.is_working_day(first) else first
+    while day <= until:
+        days.append(day)
+        day = cal.shift(day, 1)
+    return days
+
+
+def _first_index(days: list[date], day: date) -> int:
+    """The index of the first working day on or after `day` (past the end when none)."""
+    return next((i for i, d in enumerate(days) if d >= day), len(days))
+
+
+def _eligible(session: Session, experts: list[Expert]) -> list[Expert]:
+    return [
+        e
+        for e in experts
+        if session.skill in e.skills and e.works_in(session.region) and e.code not in session.avoid
+    ]
+
+
+def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]) -> str:
+    """Why some session cannot be placed whatever the others do, or ''."""
+    for s in sessions:
+        if len(_eligible(s, experts)) < s.experts:
+            return (
+                f"{s.key}: needs {s.experts} expert(s) with the skill {s.skill} in {s.region}; "
+                f"{len(_eligible(s, experts))} can take it"
+            )
+        if _first_index(days, s.earliest) + s.days > len(days):
+            return f"{s.key}: {s.days} working days from {s.earliest} do not fit before the end"
+    return ""
+
+
+def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of) -> None:
+    """At most `days_per_week` session days in any week, where a week could hold more."""
+    capacity = {w: week_of.count(w) for w in weeks}
+    mine = [s for s in sessions if (s.key, expert.code) in take]
+    for w_index, w in enumerate(weeks):
+        if expert.days_per_week >= capacity[w] or not mine:
+            continue
+        terms = []
+        for s in mine:
+            both = model.new_bool_var(f"in[{s.key},{expert.code},{w_index}]")
+            there = model.new_bool_var(f"week[{s.key}]={w_index}")
+            model.add(week[s.key] == w_index).only_enforce_if(there)
+            model.add(week[s.key] != w_index).only_enforce_if(~there)
+            model.add_bool_and([take[s.key, expert.code], there]).only_enforce_if(both)
+            model.add_bool_or([~take[s.key, expert.code], ~there]).only_enforce_if(~both)
+            terms.append(s.days * both)
+        model.add(sum(terms) <= expert.days_per_week)
