@@ -9,7 +9,8 @@ day as possible (working days late, summed), then balance the experts' load (the
 expert's days). The result says what the solver proved: the objective, its bound and the gap.
 """
 
-from collections import defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,12 +100,12 @@ def plan_sessions(
         last = model.new_int_var(lo, horizon - 1, f"last[{s.key}]")
         model.add(last == end[s.key] - 1)
         model.add_element(last, week_number, week[s.key])  # within one week
-        target = index.get(s.target, _first_index(days, s.target))
+        target = _first_index(days, s.target)
         lateness = model.new_int_var(0, horizon, f"late[{s.key}]")
         model.add(lateness >= start[s.key] - target)
         late.append(lateness)
     for s in sessions:
-        if s.after:
+        if s.after in end:
             model.add(start[s.key] >= end[s.after])
 
     by_expert = {e.code: e for e in experts}
@@ -122,18 +123,17 @@ def plan_sessions(
                 )
             )
         model.add(sum(chosen) == s.experts)
-    keys = {s.key for s in sessions}
-    for s in sessions:
-        if s.not_with in keys:
-            for (key, code), x in take.items():
-                if key == s.key and (s.not_with, code) in take:
-                    model.add(x + take[s.not_with, code] <= 1)
+    for s in (s for s in sessions if s.not_with in end):
+        for code in by_expert:
+            if (s.key, code) in take and (s.not_with, code) in take:
+                model.add(take[s.key, code] + take[s.not_with, code] <= 1)
+    in_week: dict[tuple[str, int], object] = {}  # made once per session and week, when needed
     for code, expert in by_expert.items():
         for day in sorted(expert.unavailable):
             if day in index:
                 intervals[code].append(model.new_fixed_size_interval_var(index[day], 1, "off"))
         model.add_no_overlap(intervals[code])
-        _weekly_limit(model, expert, sessions, take, week, weeks, week_of)
+        _weekly_limit(model, expert, sessions, take, week, weeks, week_of, in_week)
 
     loads = []
     for code in by_expert:
@@ -187,7 +187,7 @@ def _working_days(cal: WorkingCalendar, first: date, until: date) -> list[date]:
 
 def _first_index(days: list[date], day: date) -> int:
     """The index of the first working day on or after `day` (past the end when none)."""
-    return next((i for i, d in enumerate(days) if d >= day), len(days))
+    return bisect_left(days, day)
 
 
 def _eligible(session: Session, experts: list[Expert]) -> list[Expert]:
@@ -211,9 +211,9 @@ def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]
     return ""
 
 
-def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of) -> None:
+def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of, in_week) -> None:
     """At most `days_per_week` session days in any week, where a week could hold more."""
-    capacity = {w: week_of.count(w) for w in weeks}
+    capacity = Counter(week_of)
     mine = [s for s in sessions if (s.key, expert.code) in take]
     for w_index, w in enumerate(weeks):
         if expert.days_per_week >= capacity[w] or not mine:
@@ -221,9 +221,11 @@ def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of) -
         terms = []
         for s in mine:
             both = model.new_bool_var(f"in[{s.key},{expert.code},{w_index}]")
-            there = model.new_bool_var(f"week[{s.key}]={w_index}")
-            model.add(week[s.key] == w_index).only_enforce_if(there)
-            model.add(week[s.key] != w_index).only_enforce_if(~there)
+            there = in_week.get((s.key, w_index))
+            if there is None:
+                there = in_week[s.key, w_index] = model.new_bool_var(f"week[{s.key}]={w_index}")
+                model.add(week[s.key] == w_index).only_enforce_if(there)
+                model.add(week[s.key] != w_index).only_enforce_if(~there)
             model.add_bool_and([take[s.key, expert.code], there]).only_enforce_if(both)
             model.add_bool_or([~take[s.key, expert.code], ~there]).only_enforce_if(~both)
             terms.append(s.days * both)

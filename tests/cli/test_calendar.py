@@ -2,7 +2,6 @@
 classes with time and place, DTSTAMP and a SEQUENCE that grows when the unit changes."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
@@ -60,7 +59,6 @@ def test_the_training_class_is_an_event_with_its_time_and_place(loaded, tmp_path
     )
     assert len(training) == 1 and calendar.walk("VTIMEZONE")
     assert str(calendar.walk("VTIMEZONE")[0]["tzid"]) == "Asia/Ho_Chi_Minh"
-    assert ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def test_a_changed_unit_comes_back_with_a_higher_sequence(loaded, tmp_path):

@@ -65,6 +65,11 @@ def test_the_sweep_drafts_the_survey_documents_of_units_that_open_it(opened):
     assert len(registry(phase="survey")) == 18
 
 
+def register(unit: str, doc_type: str, *args: str):
+    """`rollout docs register UNIT TYPE --number … --on …` and any further options."""
+    return rollout("docs", "register", unit, doc_type, *args)
+
+
 def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened):
     decision = ("record", "HP-HAIAN", "survey", "--decision", "Số 12/QĐ-UBND", "--on")
     signer = ("--signer", "Nguyễn  Văn An")
@@ -89,44 +94,19 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
     newest = listed("--unit", "HP-HAIAN", "--type", "steering_decision")
     assert [(d["version"], d["number"]) for d in newest] == [(2, "12/QĐ-UBND")]
     # A number whose symbol is not the type's is refused; so is a number for a form.
-    taken = rollout(
-        "docs",
-        "register",
-        "HP-HAIAN",
-        "implementation_plan",
-        "--number",
-        "Số 12/QĐ-UBND",
-        "--on",
-        "2023-03-09",
+    taken = register(
+        "HP-HAIAN", "implementation_plan", "--number", "Số 12/QĐ-UBND", "--on", "2023-03-09"
     )
     assert taken.exit_code == 2 and "numbered …/KH-…" in taken.output
-    plan = rollout(
-        "docs",
-        "register",
-        "HP-HAIAN",
-        "implementation_plan",
-        "--number",
-        "Số 5/KH-UBND",
-        "--on",
-        "2023-03-08",
+    plan = register(
+        "HP-HAIAN", "implementation_plan", "--number", "Số 5/KH-UBND", "--on", "2023-03-08"
     )
     assert plan.exit_code == 0, plan.output
     (kh,) = [d for d in listed("--unit", "HP-HAIAN", "--type", "implementation_plan")]
     assert (kh["number"], kh["issued_on"]) == ("5/KH-UBND", "2023-03-08")
-    form = rollout(
-        "docs",
-        "register",
-        "HP-HAIAN",
-        "survey_form",
-        "--number",
-        "Số 6/KH-UBND",
-        "--on",
-        "2023-03-08",
-    )
+    form = register("HP-HAIAN", "survey_form", "--number", "Số 6/KH-UBND", "--on", "2023-03-08")
     assert form.exit_code == 2 and "form" in form.output
-    future = rollout(
-        "docs",
-        "register",
+    future = register(
         "HP-HAIAN",
         "implementation_plan",
         "--number",
@@ -137,9 +117,7 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
         "2023-03-10",
     )
     assert future.exit_code == 2 and "after 10/03/2023" in future.output
-    huge = rollout(
-        "docs",
-        "register",
+    huge = register(
         "HP-HAIAN",
         "implementation_plan",
         "--number",
@@ -153,15 +131,8 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
         rollout("docs", "generate", "--unit", "HP-HAIAN", "--type", "action_decision").exit_code
         == 0
     )
-    twice = rollout(
-        "docs",
-        "register",
-        "HP-HAIAN",
-        "action_decision",
-        "--number",
-        "Số 12/QĐ-UBND",
-        "--on",
-        "2023-06-01",
+    twice = register(
+        "HP-HAIAN", "action_decision", "--number", "Số 12/QĐ-UBND", "--on", "2023-06-01"
     )
     assert twice.exit_code == 2 and "already registered for HP-HAIAN's steering_decision" in (
         " ".join(twice.output.split())
@@ -175,15 +146,8 @@ def test_the_signed_decision_is_registered_under_its_number_and_stays_so(opened)
     drafts = registry(subject="HP-HONGBANG", doc_type="implementation_plan")
     (draft,) = [d for d in drafts if d.language == "vi"]
     (get_settings().documents_dir / draft.path).unlink()
-    gone = rollout(
-        "docs",
-        "register",
-        "HP-HONGBANG",
-        "implementation_plan",
-        "--number",
-        "Số 7/KH-UBND",
-        "--on",
-        "2023-03-09",
+    gone = register(
+        "HP-HONGBANG", "implementation_plan", "--number", "Số 7/KH-UBND", "--on", "2023-03-09"
     )
     assert gone.exit_code == 2
     assert "is missing; draft it again (`rollout docs generate --unit HP-HONGBANG --type " in (
