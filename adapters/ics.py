@@ -94,3 +94,41 @@ def _alarm(trigger: timedelta, text: str) -> Alarm:
     alarm.add("trigger", trigger)
     alarm.add("description", text)
     return alarm
+
+
+SKILL_VI = {
+    "training": "Đào tạo TCVN ISO 18091:2020",
+    "guidance": "Hướng dẫn tự đánh giá",
+    "verification": "Thẩm tra kết quả tự đánh giá",
+}
+
+
+def expert_calendar(lines: list, programme: str, stamp: datetime) -> bytes:
+    """One expert's sessions (services.experts.SessionLine) as all-day events from the first
+    to the last day, alarmed at 07:30 the day before; SEQUENCE is the day the session
+    was last placed, so a replanned session replaces the old one in calendar apps."""
+    cal = Calendar()
+    cal.add("prodid", "-//rollout//TCVN ISO 18091 expert sessions//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    name = lines[0].expert_name if lines else ""
+    cal.add("x-wr-calname", f"{programme} - lịch làm việc của {name}".strip())
+    for line in lines:
+        event = _event(
+            f"{programme}-{line.session}-{line.expert}@rollout",
+            stamp,
+            line.planned_on.toordinal() - date(2020, 1, 1).toordinal(),
+        )
+        units = ", ".join(line.units)
+        event.add("summary", f"{SKILL_VI[line.skill]} - {units}")
+        event.add("dtstart", line.start)
+        event.add("dtend", line.end + timedelta(days=1))
+        event.add(
+            "description",
+            f"{programme} · {line.session} · {line.expert_name} ({line.expert}) · đơn vị: {units}"
+            f" · từ {line.start:%d/%m/%Y} đến {line.end:%d/%m/%Y}.",
+        )
+        event.add("categories", [programme, line.skill])
+        event.add_component(_alarm(MORNING - timedelta(days=1), f"Ngày mai: {event['summary']}"))
+        cal.add_component(event)
+    return cal.to_ical()

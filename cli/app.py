@@ -13,6 +13,7 @@ from cli import actions as cli_actions
 from cli import assess as cli_assess
 from cli import audit as cli_audit
 from cli import documents as cli_documents
+from cli import experts as cli_experts
 from cli import records as cli_records
 from cli import reminders as cli_reminders
 from cli import service as cli_service
@@ -213,6 +214,7 @@ app.add_typer(cli_documents.docs_app, name="docs")
 app.add_typer(cli_assess.assess_app, name="assess")
 app.add_typer(cli_actions.actions_app, name="actions")
 app.add_typer(cli_reminders.calendar_app, name="calendar")
+app.add_typer(cli_experts.experts_app, name="experts")
 app.command()(cli_reminders.reminders)
 app.command()(cli_reminders.serve)
 app.command()(cli_records.record)

@@ -43,6 +43,7 @@ def status_table(rows: list[StatusRow], as_of: date, width: int = 80) -> Group:
         "baseline": (lambda r: _d(r.baseline_due)) if show_baseline else None,
         "slip": lambda r: f"{r.slip_days:+d}" if r.slip_days else "0",
         "done": (lambda r: _d(r.actual_done)) if show_done else None,
+        "experts": (lambda r: r.experts) if any(r.experts for r in rows) else None,
     }
     if len({r.unit for r in rows}) == 1:  # one unit: say it in the title, not on every row
         columns["unit"] = None
@@ -126,4 +127,9 @@ def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
             f"{r.slip_days:+d}" if r.slip_days else "0",
             bar,
         )
-    return Group(table)
+    assigned = [
+        Text(f"{heading('experts')} · {phase_word(r.phase)}: {r.experts}")
+        for r in rows
+        if r.experts
+    ]
+    return Group(table, *assigned)

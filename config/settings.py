@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         default="vi", description="Language of the command line's tables: vi or en."
     )
     batch_size: int = Field(default=500, gt=0, description="Units per Prefect task run.")
+    plan_seconds: float = Field(
+        default=45,
+        gt=0,
+        le=3600,
+        description="The solver's time for a whole expert plan, shared by its parts (provinces).",
+    )
     actor: str | None = Field(
         default=None, description="Who is recorded in the audit log; default the login name."
     )

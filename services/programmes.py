@@ -113,6 +113,7 @@ def export_calendar(
     from adapters.ics import Deadline, TrainingClass, deadlines_calendar
     from models.audit.chain import revisions_per_unit
     from models.documents.data import class_day, class_place_and_expert
+    from models.experts.held import training_classes
     from models.programme.file import phase_defaults
     from models.programme.store import programme_calendar
     from models.reminders.outbox import programme_policy
@@ -126,6 +127,7 @@ def export_calendar(
         revisions = revisions_per_unit(session, found.code)
         training = programme_settings(found).documents.training
         zone = ZoneInfo(found.time_zone)
+        planned = training_classes(session, found.id)
     _, _, names = phase_defaults()
     deadlines = [
         Deadline(r, tuple(reminder_days(policy, r.due, cal)), revisions.get(r.unit, 0))
@@ -134,10 +136,14 @@ def export_calendar(
     at = time.fromisoformat(training.time)
     classes = []
     for r in (r for r in rows if r.phase == "training"):
-        start = datetime.combine(class_day(r.start, cal, training.notice_days), at, zone)
+        held = planned.get(r.unit)
+        day = held.day if held else class_day(r.start, cal, training.notice_days)
+        start = datetime.combine(day, at, zone)
         place, expert = class_place_and_expert(
-            training.model_dump(), r.unit_name, found.coordinator
+            training.model_dump(), held.host if held else r.unit_name, found.coordinator
         )
+        if held and held.trainers:
+            expert = " và ".join(held.trainers)
         classes.append(
             TrainingClass(
                 r.unit,

@@ -14,6 +14,7 @@ from models.documents.types import (
     short_date,
     unit_agency,
 )
+from models.experts.held import TrainingClassFacts
 from models.kernel.calendar import WorkingCalendar, weekday_vi
 from models.kernel.vocabulary import PHASES, nfc, rating_label, run_state_label
 
@@ -59,6 +60,7 @@ class UnitFacts:
     period: int | None = None
     items: tuple[ActionItemFacts, ...] = ()
     registered: dict[str, str] = field(default_factory=dict)  # type -> number, once signed
+    training_class: TrainingClassFacts | None = None  # as the expert plan placed it
 
 
 @dataclass(frozen=True)
@@ -253,13 +255,22 @@ def class_place_and_expert(
 
 def _training(language: str, programme: ProgrammeFacts, unit: UnitFacts) -> dict:
     settings = programme.settings.get("training") or {}
-    day = class_day(unit.runs["training"].start, programme.calendar, settings.get("notice_days", 3))
+    planned = unit.training_class
+    if planned:
+        day = planned.day
+    else:
+        day = class_day(
+            unit.runs["training"].start, programme.calendar, settings.get("notice_days", 3)
+        )
     hh, mm = settings.get("time", "08:00").split(":")
     if language == "vi":
         when = f"{hh} giờ {mm}, {weekday_vi(day)}, ngày {short_date(day)}"
     else:
         when = f"{hh}:{mm}, {_WEEKDAYS_EN[day.weekday()]} {short_date(day)}"
-    place, expert = class_place_and_expert(settings, unit.name, programme.coordinator, language)
+    host = planned.host if planned else unit.name
+    place, expert = class_place_and_expert(settings, host, programme.coordinator, language)
+    if planned and planned.trainers:
+        expert = nfc((" và " if language == "vi" else " and ").join(planned.trainers))
     return {"when": when, "place": place, "expert": expert}
 
 

@@ -17,6 +17,7 @@ from models.documents.data import (
     default_items,
 )
 from models.documents.types import place_name
+from models.experts.held import training_classes
 from models.kernel.tables import (
     ActionItem,
     GeneratedDocument,
@@ -73,6 +74,7 @@ def unit_facts(
             run.status,
             run.baseline_due,
         )
+    classes = training_classes(session, programme.id)
     periods = {
         uid: r["self_assessment"].start.year for uid, r in runs.items() if "self_assessment" in r
     }
@@ -122,6 +124,7 @@ def unit_facts(
             period=periods.get(unit_id),
             items=items,
             registered=dict(registered[unit_id]),
+            training_class=classes.get(unit.code),
         )
     return facts
 

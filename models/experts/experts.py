@@ -34,6 +34,11 @@ class Expert:
         """Whether the expert may take a session in `region`."""
         return not self.regions or region in self.regions
 
+    def works_in_any(self, places: frozenset[str]) -> bool:
+        """Whether the expert may take a session held in any of `places` (a parent unit and
+        the province holding it)."""
+        return not self.regions or bool(self.regions & places)
+
 
 def load_experts(path: Path) -> list[Expert]:
     """Read and validate an experts file; InputError lists every problem, nothing is kept."""

@@ -25,7 +25,7 @@ class Session:
 
     key: str
     skill: str
-    region: str  # the province or parent-unit code its units share
+    region: str  # the parent-unit code its units share
     units: tuple[str, ...]
     days: int
     earliest: date
@@ -34,6 +34,13 @@ class Session:
     avoid: frozenset[str] = frozenset()  # experts who may not take it
     after: str | None = None  # a session that must end before this one starts
     not_with: str | None = None  # a session whose experts may not take this one
+    within: frozenset[str] = frozenset()  # wider regions holding `region` (its province…)
+    phase: str = ""  # the phase it serves (training, self_assessment)
+
+    @property
+    def places(self) -> frozenset[str]:
+        """Every region code an expert's regions may name to take this session."""
+        return self.within | {self.region}
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class Assignment:
     experts: tuple[str, ...]
     start: date
     end: date
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class Plan:
     late_days: int
     busiest: int  # session days of the busiest expert
     reason: str = ""
+    solver: str = "cp-sat"  # or "first-fit" when the solver found nothing better in time
 
     @property
     def gap(self) -> float:
@@ -71,36 +80,47 @@ def plan_sessions(
     until: date,
     seconds: float = 10.0,
     workers: int = 2,
+    booked: dict[str, frozenset[date]] | None = None,
 ) -> Plan:
-    """Place every session by `until` (see the module's rules); a Plan, infeasible with its
-    reason when a session cannot be placed at all."""
+    """Place every session by `until` (see the module's rules), around the days `booked` holds
+    for each expert already (sessions kept, or placed by another part); a Plan, infeasible
+    with its reason when a session cannot be placed at all. The first-fit plan is the
+    solver's hint, and the answer when the solver finds nothing better in time."""
     from ortools.sat.python import cp_model
+
+    from models.experts.first_fit import first_fit
 
     if not sessions:
         return Plan("optimal", (), 0, 0, 0, 0)
+    booked = booked or {}
     first = min(s.earliest for s in sessions)
-    days = _working_days(cal, first, until)
+    days = working_days(cal, first, until)
     if reason := _impossible(sessions, experts, days):
         return Plan("infeasible", (), 0, 0, 0, 0, reason)
+    greedy = first_fit(sessions, experts, cal, until, booked)
     index = {d: i for i, d in enumerate(days)}
     week_of = [d.isocalendar()[:2] for d in days]
     weeks = sorted(set(week_of))
     week_number = [weeks.index(w) for w in week_of]
     horizon = len(days)
+    # No session of an optimal plan is later than the greedy plan's total lateness.
+    slack = greedy.late_days if greedy.assignments else horizon
 
     model = cp_model.CpModel()
-    start, end, week, late = {}, {}, {}, []
+    start, end, week, late, reach = {}, {}, {}, [], {}
     for s in sessions:
         lo = _first_index(days, s.earliest)
-        start[s.key] = model.new_int_var(lo, horizon - s.days, f"start[{s.key}]")
-        end[s.key] = model.new_int_var(lo + s.days, horizon, f"end[{s.key}]")
+        target = _first_index(days, s.target)
+        hi = max(lo, min(horizon - s.days, max(target, lo) + slack))
+        start[s.key] = model.new_int_var(lo, hi, f"start[{s.key}]")
+        end[s.key] = model.new_int_var(lo + s.days, hi + s.days, f"end[{s.key}]")
         model.add(end[s.key] == start[s.key] + s.days)
-        week[s.key] = model.new_int_var(0, len(weeks) - 1, f"week[{s.key}]")
+        reach[s.key] = (week_number[lo], week_number[hi])
+        week[s.key] = model.new_int_var(*reach[s.key], f"week[{s.key}]")
         model.add_element(start[s.key], week_number, week[s.key])
         last = model.new_int_var(lo, horizon - 1, f"last[{s.key}]")
         model.add(last == end[s.key] - 1)
         model.add_element(last, week_number, week[s.key])  # within one week
-        target = _first_index(days, s.target)
         lateness = model.new_int_var(0, horizon, f"late[{s.key}]")
         model.add(lateness >= start[s.key] - target)
         late.append(lateness)
@@ -113,7 +133,7 @@ def plan_sessions(
     intervals = defaultdict(list)
     for s in sessions:
         chosen = []
-        for e in _eligible(s, experts):
+        for e in eligible(s, experts):
             x = model.new_bool_var(f"take[{s.key},{e.code}]")
             take[s.key, e.code] = x
             chosen.append(x)
@@ -129,11 +149,13 @@ def plan_sessions(
                 model.add(take[s.key, code] + take[s.not_with, code] <= 1)
     in_week: dict[tuple[str, int], object] = {}  # made once per session and week, when needed
     for code, expert in by_expert.items():
-        for day in sorted(expert.unavailable):
+        taken = booked.get(code, frozenset())
+        for day in sorted(expert.unavailable | taken):
             if day in index:
                 intervals[code].append(model.new_fixed_size_interval_var(index[day], 1, "off"))
         model.add_no_overlap(intervals[code])
-        _weekly_limit(model, expert, sessions, take, week, weeks, week_of, in_week)
+        used = Counter(d.isocalendar()[:2] for d in taken)
+        _weekly_limit(model, expert, sessions, take, week, reach, weeks, week_of, in_week, used)
 
     loads = []
     for code in by_expert:
@@ -148,6 +170,8 @@ def plan_sessions(
         model.add_max_equality(busiest, loads)
     weight = horizon + 1  # a working day late always outweighs any balance of load
     model.minimize(weight * sum(late) + busiest)
+    if greedy.assignments:
+        _hint(model, greedy, start, take, index)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
@@ -159,13 +183,17 @@ def plan_sessions(
         cp_model.INFEASIBLE: "infeasible",
     }.get(outcome, "unknown")
     if status not in ("optimal", "feasible"):
+        if greedy.assignments:  # the solver ran out of time before matching the greedy plan
+            return greedy
         reason = "the limits leave no way to place every session by " + until.isoformat()
         return Plan(status, (), 0, 0, 0, 0, reason if status == "infeasible" else "")
     placed = []
     for s in sessions:
         who = tuple(c for (k, c), x in take.items() if k == s.key and solver.value(x))
         first_day = solver.value(start[s.key])
-        placed.append(Assignment(s.key, who, days[first_day], days[first_day + s.days - 1]))
+        placed.append(
+            Assignment(s.key, who, days[first_day], days[first_day + s.days - 1], s.units)
+        )
     objective = round(solver.objective_value)
     return Plan(
         status,
@@ -177,7 +205,17 @@ def plan_sessions(
     )
 
 
-def _working_days(cal: WorkingCalendar, first: date, until: date) -> list[date]:
+def _hint(model, greedy: Plan, start: dict, take: dict, index: dict) -> None:
+    """Start the search from the first-fit plan."""
+    for a in greedy.assignments:
+        model.add_hint(start[a.session], index[a.start])
+        for (key, code), x in take.items():
+            if key == a.session:
+                model.add_hint(x, code in a.experts)
+
+
+def working_days(cal: WorkingCalendar, first: date, until: date) -> list[date]:
+    """The programme's working days from `first` to `until`, both included."""
     days, day = [], cal.next_working_day(first) if not cal.is_working_day(first) else first
     while day <= until:
         days.append(day)
@@ -190,36 +228,43 @@ def _first_index(days: list[date], day: date) -> int:
     return bisect_left(days, day)
 
 
-def _eligible(session: Session, experts: list[Expert]) -> list[Expert]:
+def eligible(session: Session, experts: list[Expert]) -> list[Expert]:
+    """The experts with the skill who work where the session is and are not excluded from it."""
     return [
         e
         for e in experts
-        if session.skill in e.skills and e.works_in(session.region) and e.code not in session.avoid
+        if session.skill in e.skills
+        and e.works_in_any(session.places)
+        and e.code not in session.avoid
     ]
 
 
 def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]) -> str:
     """Why some session cannot be placed whatever the others do, or ''."""
     for s in sessions:
-        if len(_eligible(s, experts)) < s.experts:
+        if len(eligible(s, experts)) < s.experts:
             return (
                 f"{s.key}: needs {s.experts} expert(s) with the skill {s.skill} in {s.region}; "
-                f"{len(_eligible(s, experts))} can take it"
+                f"{len(eligible(s, experts))} can take it"
             )
         if _first_index(days, s.earliest) + s.days > len(days):
             return f"{s.key}: {s.days} working days from {s.earliest} do not fit before the end"
     return ""
 
 
-def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of, in_week) -> None:
-    """At most `days_per_week` session days in any week, where a week could hold more."""
+def _weekly_limit(
+    model, expert: Expert, sessions, take, week, reach, weeks, week_of, in_week, used: Counter
+) -> None:
+    """At most `days_per_week` session days in any week (`used` of them already booked),
+    where a week could hold more; `reach` is the first and last week each session can be in."""
     capacity = Counter(week_of)
     mine = [s for s in sessions if (s.key, expert.code) in take]
     for w_index, w in enumerate(weeks):
-        if expert.days_per_week >= capacity[w] or not mine:
+        limit = max(0, expert.days_per_week - used[w])
+        if limit >= capacity[w] - used[w] or not mine:
             continue
         terms = []
-        for s in mine:
+        for s in (s for s in mine if reach[s.key][0] <= w_index <= reach[s.key][1]):
             both = model.new_bool_var(f"in[{s.key},{expert.code},{w_index}]")
             there = in_week.get((s.key, w_index))
             if there is None:
@@ -229,4 +274,5 @@ def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, week_of, i
             model.add_bool_and([take[s.key, expert.code], there]).only_enforce_if(both)
             model.add_bool_or([~take[s.key, expert.code], ~there]).only_enforce_if(~both)
             terms.append(s.days * both)
-        model.add(sum(terms) <= expert.days_per_week)
+        if terms:
+            model.add(sum(terms) <= limit)

@@ -22,6 +22,7 @@ class Programme(SQLModel, table=True):
     reminders: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     documents: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     assessment: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    sessions: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class CalendarOverride(SQLModel, table=True):
@@ -219,6 +220,41 @@ class GeneratedDocument(SQLModel, table=True):
     path: str  # relative to the documents folder
     created_by: str
     created_at: datetime
+
+
+class ExpertRow(SQLModel, table=True):
+    """An expert of a programme (from its experts file); withdrawn from a date, never deleted."""
+
+    __tablename__ = "expert"
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    code: str = Field(max_length=64)
+    name: str
+    email: str | None = None
+    skills: list = Field(sa_column=Column(JSON, nullable=False))
+    regions: list = Field(sa_column=Column(JSON, nullable=False))
+    days_per_week: int
+    unavailable: list = Field(sa_column=Column(JSON, nullable=False))  # ISO dates
+    in_file: bool = True  # False once a loaded file no longer lists the expert
+    withdrawn_from: date | None = None
+
+
+class ExpertSession(SQLModel, table=True):
+    """A session placed by the last expert plan: who delivers it to which units, and when."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    key: str = Field(max_length=200)  # training:1:HP:1, guidance:HP-HAIAN, verification:…
+    skill: str = Field(max_length=16)
+    phase: str = Field(max_length=32)
+    region: str = Field(max_length=64)
+    units: list = Field(sa_column=Column(JSON, nullable=False))
+    experts: list = Field(sa_column=Column(JSON, nullable=False))
+    start: date
+    end: date
+    planned_on: date  # the as-of date of the plan that placed it
 
 
 class AuditEvent(SQLModel, table=True):

@@ -110,12 +110,15 @@ def standings(
     as_of: date,
     cal: WorkingCalendar,
     due_soon_days: int,
+    holds: dict[str, date] | None = None,
 ) -> list[Standing]:
     """One unit's phase runs on `as_of`, in phase order, counting only facts dated by then.
 
     A phase the engine has not opened is not started, whatever the calendar says; a late,
-    unfinished phase pushes the phases after it, as a late finish would.
+    unfinished phase pushes the phases after it, as a late finish would. An unfinished phase
+    is not expected to end before its experts' sessions are held (`holds`: phase -> last day).
     """
+    holds = holds or {}
     out: list[Standing] = []
     previous_end: date | None = None
     for step, window, baseline_due in zip(steps, planned, baseline_dues, strict=True):
@@ -135,6 +138,8 @@ def standings(
             expected, late = cal.previous_working_day(as_of), cal.working_days_between(due, as_of)
         else:
             expected, late = due, 0
+        if not done and holds.get(step.phase, expected) > expected:
+            expected = holds[step.phase]
         out.append(
             Standing(
                 step.phase,

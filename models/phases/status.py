@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.experts.held import session_holds
 from models.kernel.calendar import WorkingCalendar
 from models.kernel.lookups import find_unit, get_programme
 from models.kernel.problems import NotFoundError
@@ -35,6 +36,7 @@ class StatusRow:
     expected_due: date
     late_days: int
     slip_days: int
+    experts: str = ""  # the codes of the experts assigned to its sessions, "; "-separated
 
     def as_dict(self) -> dict:
         """The row with ISO dates, for JSON and CSV."""
@@ -50,17 +52,24 @@ _DATE_FIELDS = tuple(f.name for f in fields(StatusRow) if f.type in (date, date 
 
 
 def status_rows(
-    session: Session, as_of: date, programme_code: str | None = None, unit_code: str | None = None
+    session: Session,
+    as_of: date,
+    programme_code: str | None = None,
+    unit_code: str | None = None,
+    with_sessions: bool = True,
 ) -> list[StatusRow]:
-    """Every phase run of a programme (or one unit of it) with its standing on `as_of`."""
+    """Every phase run of a programme (or one unit of it) with its standing on `as_of`: a
+    phase is expected to end no sooner than its experts' sessions (unless `with_sessions` is
+    False, as when the sessions themselves are being planned)."""
     programme = get_programme(session, programme_code)
+    holds, who = session_holds(session, programme.id) if with_sessions else ({}, {})
     cal = programme_calendar(session, programme.id)
     steps = programme_steps(programme)
     unit_id = find_unit(session, programme, unit_code).id if unit_code else None
     rows = []
     for code, (name, wave, runs) in planned_units(session, programme, unit_id).items():
         for run, standing in zip(
-            runs, unit_standings(runs, steps, as_of, cal, programme), strict=True
+            runs, unit_standings(runs, steps, as_of, cal, programme, holds.get(code)), strict=True
         ):
             rows.append(
                 StatusRow(
@@ -79,6 +88,7 @@ def status_rows(
                     standing.expected_due,
                     standing.late_days,
                     standing.slip_days,
+                    "; ".join(who.get((code, run.phase), ())),
                 )
             )
     if unit_code and not rows:
@@ -129,8 +139,10 @@ def unit_standings(
     as_of: date,
     cal: WorkingCalendar,
     programme: Programme,
+    holds: dict[str, date] | None = None,
 ) -> list[Standing]:
-    """One unit's stored phase runs (in phase order) as they stand on `as_of`."""
+    """One unit's stored phase runs (in phase order) as they stand on `as_of`, not expected
+    to end before their sessions (`holds`: phase -> last day)."""
     return standings(
         steps,
         [Window(r.phase, r.forecast_start, r.forecast_due) for r in runs],
@@ -139,6 +151,7 @@ def unit_standings(
         as_of,
         cal,
         programme.due_soon_days,
+        holds,
     )
 
 

@@ -53,6 +53,7 @@ class ProgrammeSpec:
     wave_of: dict[str, str] = field(default_factory=dict)
     documents: dict[str, Any] = field(default_factory=dict)
     assessment: dict[str, Any] = field(default_factory=dict)
+    sessions: dict[str, Any] = field(default_factory=dict)
 
     def calendar(self) -> WorkingCalendar:
         """The programme's working-day calendar."""
@@ -334,6 +335,9 @@ def load_programme(path: Path) -> ProgrammeSpec:
                     f"no pillar {pillar!r} in the catalogue; use one of "
                     f"{', '.join(catalogue.pillars)}",
                 )
+    for wave in spec_in.sessions.waves:
+        if wave not in names:
+            bad(("sessions", "waves", wave), f"no wave named {wave!r}; use one of the waves' names")
     if spec_in.documents.templates:
         folder = (path.parent / spec_in.documents.templates).resolve()
         if not folder.is_dir():
@@ -363,6 +367,7 @@ def load_programme(path: Path) -> ProgrammeSpec:
         wave_of=wave_of,
         documents=documents,
         assessment=spec_in.assessment.model_dump(exclude_none=True),
+        sessions=spec_in.sessions.model_dump(exclude_none=True),
     )
 
 

@@ -105,6 +105,21 @@ class AssessmentIn(_Strict):
     item_target: Literal["yellow", "green"] = "green"  # the rating a drafted item aims at
 
 
+class SessionRulesIn(_Strict):
+    class_size: int | None = Field(default=None, ge=1, le=100)
+    training_days: int | None = Field(default=None, ge=1, le=5)
+    trainers: int | None = Field(default=None, ge=1, le=2)
+    guidance_days: int | None = Field(default=None, ge=1, le=5)
+    verification_days: int | None = Field(default=None, ge=1, le=5)
+    group_by: Literal["parent", "province"] | None = None
+
+
+class SessionsIn(SessionRulesIn):
+    """Experts' sessions (defaults: config/phases.yaml), and per wave by its name."""
+
+    waves: dict[str, SessionRulesIn] = {}
+
+
 class ProgrammeIn(_Strict):
     code: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
     title: str = Field(min_length=1)
@@ -120,6 +135,7 @@ class ProgrammeIn(_Strict):
     calendar: CalendarIn = CalendarIn()
     documents: DocumentsIn = DocumentsIn()
     assessment: AssessmentIn = AssessmentIn()
+    sessions: SessionsIn = SessionsIn()
 
     @field_validator("time_zone")
     @classmethod

@@ -36,6 +36,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
         "reminders": spec.reminders,
         "documents": spec.documents,
         "assessment": spec.assessment,
+        "sessions": spec.sessions,
     }
     programme = session.scalars(select(Programme).where(Programme.code == code)).first()
     if programme is None:

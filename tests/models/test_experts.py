@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from models.experts.experts import Expert, load_experts
+from models.experts.first_fit import first_fit
 from models.experts.scheduling import Plan, Session, plan_sessions
 from models.kernel.calendar import WorkingCalendar
 from models.kernel.problems import InputError
@@ -105,14 +106,20 @@ def test_every_hard_rule_holds_on_generated_programmes(seed):
                 experts=rng.choice([1, 2]),
             )
         )
-    plan = plan_sessions(sessions, experts, CAL, UNTIL, seconds=5)
+    booked = {"ALL-training": frozenset(working_days(MONDAY, MONDAY + timedelta(days=8)))}
+    plan = plan_sessions(sessions, experts, CAL, UNTIL, seconds=5, booked=booked)
     assert plan.status in ("optimal", "feasible"), plan.reason
     assert plan.bound <= plan.objective
-    check_hard_rules(plan, sessions, experts)
+    check_hard_rules(plan, sessions, experts, booked)
+    greedy = first_fit(sessions, experts, CAL, UNTIL, booked)
+    check_hard_rules(greedy, sessions, experts, booked)
+    assert plan.late_days <= greedy.late_days  # the solver starts from the greedy plan
 
 
-def check_hard_rules(plan: Plan, sessions: list[Session], experts: list[Expert]) -> None:
-    """What the module promises, checked on the plan alone."""
+def check_hard_rules(
+    plan: Plan, sessions: list[Session], experts: list[Expert], booked: dict | None = None
+) -> None:
+    """What the module promises, checked on the plan alone (around days already `booked`)."""
     by_key = {s.key: s for s in sessions}
     by_code = {e.code: e for e in experts}
     placed = {a.session: a for a in plan.assignments}
@@ -127,8 +134,9 @@ def check_hard_rules(plan: Plan, sessions: list[Session], experts: list[Expert])
         assert len(a.experts) == len(set(a.experts)) == s.experts
         for code in a.experts:
             e = by_code[code]
-            assert s.skill in e.skills and e.works_in(s.region) and code not in s.avoid
+            assert s.skill in e.skills and e.works_in_any(s.places) and code not in s.avoid
             assert not set(days) & e.unavailable
+            assert not set(days) & (booked or {}).get(code, frozenset())
             busy[code] += days
         if s.after:
             assert a.start > placed[s.after].end
@@ -136,6 +144,7 @@ def check_hard_rules(plan: Plan, sessions: list[Session], experts: list[Expert])
             assert not set(a.experts) & set(placed[s.not_with].experts)
     for code, days in busy.items():
         assert len(days) == len(set(days)), f"{code} is in two places on one day"
+        days = days + list((booked or {}).get(code, ()))
         per_week = Counter(d.isocalendar()[:2] for d in days)
         assert max(per_week.values()) <= by_code[code].days_per_week
 

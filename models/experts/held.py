@@ -1,0 +1,76 @@
+"""When each unit's sessions are held and by whom, as the plan and status read it."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from models.kernel.tables import ExpertRow, ExpertSession, Unit
+
+
+def session_holds(
+    session: Session, programme_id: int
+) -> tuple[dict[str, dict[str, date]], dict[tuple[str, str], tuple[str, ...]]]:
+    """For each unit, the last day of its sessions per phase; for each (unit, phase) with
+    sessions, their experts."""
+    holds: dict[str, dict[str, date]] = {}
+    who: dict[tuple[str, str], tuple[str, ...]] = {}
+    rows = session.execute(
+        select(ExpertSession.phase, ExpertSession.units, ExpertSession.experts, ExpertSession.end)
+        .where(ExpertSession.programme_id == programme_id)
+        .order_by(ExpertSession.start)
+    )
+    for phase, units, experts, end in rows:
+        for unit in units:
+            mine = holds.setdefault(unit, {})
+            if end > mine.get(phase, date.min):
+                mine[phase] = end
+            who[unit, phase] = tuple(dict.fromkeys(who.get((unit, phase), ()) + tuple(experts)))
+    return holds, who
+
+
+@dataclass(frozen=True)
+class TrainingClassFacts:
+    """A unit's training class as planned: its first day, its trainers' names, and the unit
+    whose hall hosts it (the parent's when it gathers several units)."""
+
+    day: date
+    trainers: tuple[str, ...]
+    units: int
+    host: str
+
+
+def training_classes(session: Session, programme_id: int) -> dict[str, TrainingClassFacts]:
+    """Each unit's planned training class, by unit code."""
+    names = dict(
+        session.execute(
+            select(ExpertRow.code, ExpertRow.name).where(ExpertRow.programme_id == programme_id)
+        ).all()
+    )
+    units = dict(
+        session.execute(
+            select(Unit.code, Unit.parent_code).where(Unit.programme_id == programme_id)
+        ).all()
+    )
+    unit_names = dict(
+        session.execute(select(Unit.code, Unit.name).where(Unit.programme_id == programme_id)).all()
+    )
+    classes: dict[str, TrainingClassFacts] = {}
+    rows = session.scalars(
+        select(ExpertSession).where(
+            ExpertSession.programme_id == programme_id, ExpertSession.phase == "training"
+        )
+    )
+    for row in rows:
+        first = row.units[0]
+        host = (units.get(first) or first) if len(row.units) > 1 else first
+        facts = TrainingClassFacts(
+            row.start,
+            tuple(names.get(code, code) for code in row.experts),
+            len(row.units),
+            unit_names.get(host, host),
+        )
+        for unit in row.units:
+            classes[unit] = facts
+    return classes
