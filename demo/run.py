@@ -17,6 +17,7 @@ from config import CONFIG_DIR, PROJECT_ROOT
 from config.settings import get_settings
 
 PILOT = CONFIG_DIR / "programmes" / "haiphong-2023-pilot.yaml"
+EXPERTS = CONFIG_DIR / "programmes" / "haiphong-2023-pilot-experts.csv"
 FIRST, LAST = date(2023, 3, 6), date(2023, 8, 31)
 HOME = PROJECT_ROOT / "var" / "demo"
 DOCUMENTS = PROJECT_ROOT / "var" / "documents"
@@ -97,6 +98,13 @@ def main() -> None:
     os.environ.setdefault("ROLLOUT_ACTOR", "Chi cục TĐC Hải Phòng (minh họa)")
     get_settings.cache_clear()
     run("init", str(PILOT.relative_to(PROJECT_ROOT)), "--as-of", "2023-03-01")
+    # Three trainers (who also guide) and two verifiers, made up: their sessions planned, then
+    # one trainer drops out from 02/05/2023 and only their sessions move.
+    run("experts", "load", str(EXPERTS.relative_to(PROJECT_ROOT)))
+    run("experts", "plan", "--as-of", "2023-03-01")
+    run("experts", "show", "HP-CG03")
+    run("experts", "plan", "--as-of", "2023-03-01", "--without", "HP-CG03", "--from", "2023-05-02")
+    run("experts", "show", "HP-CG03")
     run("show", "HP-DANGLAM", "--as-of", "2023-03-01")
     replay()
     run("status", "--as-of", "2023-05-15", "--unit", "HP-TIENLANG")

@@ -8,10 +8,10 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.prefect_runtime import artifact_key
 from config.settings import get_settings
-from models.experts.parts import Part
+from models.experts.parts import Part, plan_part_in_chunks
 from models.experts.planner import PlanWork, plan_work, store_plan
 from models.experts.replan import with_bookings
-from models.experts.scheduling import Plan, plan_sessions
+from models.experts.scheduling import Plan
 from models.experts.store import withdraw_expert
 from models.kernel.database import read_session, write_session
 from models.kernel.lookups import get_programme
@@ -42,7 +42,7 @@ def prepare_expert_plan(
 @task(name="plan-part", task_run_name="plan-{part.name}", cache_policy=NO_CACHE)
 def plan_part(part: Part, work: PlanWork, booked: dict) -> Plan:
     """Place one province's sessions with the solver, around the days already booked."""
-    return plan_sessions(
+    return plan_part_in_chunks(
         list(part.sessions),
         list(work.experts),
         work.calendar,

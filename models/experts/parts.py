@@ -2,7 +2,8 @@
 the days the parts before it booked for experts who work in several provinces. The parts'
 figures add up to the whole plan's."""
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 
 from models.experts.scheduling import Plan, Session
 
@@ -43,4 +44,60 @@ def combine(plans: list[Plan]) -> Plan:
         max(p.busiest for p in plans),
         next((p.reason for p in plans if p.reason), ""),
         "+".join(sorted({p.solver for p in plans})),
+        any(p.conditional for p in plans),
+    )
+
+
+def plan_part_in_chunks(
+    sessions: list[Session],
+    experts: list,
+    cal,
+    until,
+    seconds: float,
+    booked: dict,
+    chunk: int = 80,
+) -> Plan:
+    """A part's sessions in chunks of at most `chunk`, by target day, each around the days the
+    chunks before it booked: the solver while the part's `seconds` last (a small model proves
+    its optimum in about a second), first-fit for the rest; the chunks' plans combined."""
+    from models.experts.first_fit import first_fit
+    from models.experts.replan import with_bookings
+    from models.experts.scheduling import plan_sessions
+
+    ordered = sorted(sessions, key=lambda s: (s.target, s.earliest, s.key))
+    deadline = time.monotonic() + seconds
+    placed: dict = {}
+    plans = []
+    for first in range(0, len(ordered), chunk):
+        part = [_following(s, placed, cal) for s in ordered[first : first + chunk]]
+        left = deadline - time.monotonic()
+        if left >= MIN_SOLVER_SECONDS:
+            plan = plan_sessions(part, experts, cal, until, seconds=left, booked=booked)
+        else:
+            plan = first_fit(part, experts, cal, until, booked)
+        plans.append(plan)
+        if not plan.assignments:
+            break
+        placed |= {a.session: a for a in plan.assignments}
+        booked = with_bookings(booked, plan, cal)
+    return replace(combine(plans), conditional=len(plans) > 1)
+
+
+MIN_SOLVER_SECONDS = 0.5
+
+
+def _following(s: Session, placed: dict, cal) -> Session:
+    """A session whose predecessor an earlier chunk placed: after its end, by someone else."""
+    earliest, avoid, after, not_with = s.earliest, s.avoid, s.after, s.not_with
+    if after in placed:
+        earliest, after = max(earliest, cal.shift(placed[after].end, 1)), None
+    if not_with in placed:
+        avoid, not_with = avoid | set(placed[not_with].experts), None
+    return replace(
+        s,
+        earliest=earliest,
+        target=max(s.target, earliest),
+        avoid=frozenset(avoid),
+        after=after,
+        not_with=not_with,
     )

@@ -2,6 +2,7 @@
 plan, the parts (provinces) left to solve and each one's share of the solver's time; then the
 parts' results stored as one plan."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -99,6 +100,11 @@ def plan_work(
 def plan_summary(work: PlanWork, plans: list[Plan]) -> dict:
     """What the solver proved over all parts, for the audit trail and the command line."""
     whole = combine(plans)
+    days = {s.key: s.days for s in work.sessions}
+    load: Counter = Counter()
+    for a in (*work.replan.kept, *whole.assignments):
+        for code in a.experts:
+            load[code] += days[a.session]
     return {
         "status": whole.status,
         "solver": whole.solver or "none",
@@ -106,7 +112,8 @@ def plan_summary(work: PlanWork, plans: list[Plan]) -> dict:
         "bound": whole.bound,
         "gap": round(whole.gap, 4),
         "late_days": whole.late_days,
-        "busiest_days": whole.busiest,
+        "busiest_days": max(load.values(), default=0),
+        "bound_scope": "chunks" if whole.conditional else "whole",
         "parts": len(plans),
         "placed": len(whole.assignments),
         "kept": len(work.replan.kept),

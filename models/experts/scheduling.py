@@ -66,6 +66,7 @@ class Plan:
     busiest: int  # session days of the busiest expert
     reason: str = ""
     solver: str = "cp-sat"  # or "first-fit" when the solver found nothing better in time
+    conditional: bool = False  # the bound holds given the days earlier chunks booked
 
     @property
     def gap(self) -> float:
@@ -155,7 +156,8 @@ def plan_sessions(
                 intervals[code].append(model.new_fixed_size_interval_var(index[day], 1, "off"))
         model.add_no_overlap(intervals[code])
         used = Counter(d.isocalendar()[:2] for d in taken)
-        _weekly_limit(model, expert, sessions, take, week, reach, weeks, week_of, in_week, used)
+        free = Counter(w for d, w in zip(days, week_of, strict=True) if d not in taken)
+        _weekly_limit(model, expert, sessions, take, week, reach, weeks, free, in_week, used)
 
     loads = []
     for code in by_expert:
@@ -174,8 +176,11 @@ def plan_sessions(
         _hint(model, greedy, start, take, index)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
+    solver.parameters.symmetry_level = 0  # its detection alone costs seconds on a province
+    if greedy.assignments:
+        _complete_hint(model, solver, cp_model)
+    solver.parameters.max_time_in_seconds = seconds
     outcome = solver.solve(model)
     status = {
         cp_model.OPTIMAL: "optimal",
@@ -203,6 +208,19 @@ def plan_sessions(
         sum(solver.value(v) for v in late),
         solver.value(busiest),
     )
+
+
+def _complete_hint(model, solver, cp_model) -> None:
+    """Turn the first-fit hint into a complete one (every variable, found with the hinted ones
+    fixed), so the search starts from a whole plan instead of rebuilding it."""
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.max_time_in_seconds = 30
+    if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = list(solver.response_proto.solution)
+        model.clear_hints()
+        for i, value in enumerate(values):
+            model.add_hint(model.get_int_var_from_proto_index(i), value)
+    solver.parameters.fix_variables_to_their_hinted_value = False
 
 
 def _hint(model, greedy: Plan, start: dict, take: dict, index: dict) -> None:
@@ -253,15 +271,15 @@ def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]
 
 
 def _weekly_limit(
-    model, expert: Expert, sessions, take, week, reach, weeks, week_of, in_week, used: Counter
+    model, expert: Expert, sessions, take, week, reach, weeks, free, in_week, used: Counter
 ) -> None:
     """At most `days_per_week` session days in any week (`used` of them already booked),
-    where a week could hold more; `reach` is the first and last week each session can be in."""
-    capacity = Counter(week_of)
+    where the week's `free` working days in the plan could hold more; `reach` is the first and
+    last week each session can be in."""
     mine = [s for s in sessions if (s.key, expert.code) in take]
     for w_index, w in enumerate(weeks):
         limit = max(0, expert.days_per_week - used[w])
-        if limit >= capacity[w] - used[w] or not mine:
+        if limit >= free[w] or not mine:
             continue
         terms = []
         for s in (s for s in mine if reach[s.key][0] <= w_index <= reach[s.key][1]):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from models.experts.experts import Expert
 from models.experts.need import experts_needed
-from models.experts.parts import combine, split_by_province
+from models.experts.parts import combine, plan_part_in_chunks, split_by_province
 from models.experts.replan import split_kept
 from models.experts.scheduling import Plan, Session, plan_sessions
 from models.experts.sessions import UnitWindows, build_sessions, wave_rules
@@ -135,3 +135,18 @@ def _days(a) -> list[date]:
         days.append(day)
         day = CAL.shift(day, 1)
     return days
+
+
+def test_a_part_in_chunks_keeps_every_rule_across_chunks():
+    """Chunks of five sessions: a verification in a later chunk than its guidance still comes
+    after it and by someone else; no expert is booked twice across chunks."""
+    units = [unit(f"U{i:02d}") for i in range(12)]
+    sessions = build_sessions(units, {"class_size": 4}, CAL, notice_days=3)
+    experts = [
+        expert("T1", "training", "guidance"),
+        expert("G1", "guidance", "verification", per_week=3),
+        expert("V1", "verification"),
+    ]
+    plan = plan_part_in_chunks(sessions, experts, CAL, UNTIL, seconds=10, booked={}, chunk=5)
+    assert plan.status in ("optimal", "feasible") and plan.conditional
+    check_hard_rules(plan, sessions, experts)
