@@ -42,11 +42,7 @@ def deadlines_calendar(
     """One all-day event per due date, alarmed on the working days the reminders go out and at
     07:30 that day; one timed event per training class with its place. `stamp` (UTC) is when
     the file was made (DTSTAMP); SEQUENCE grows with every change to the unit."""
-    cal = Calendar()
-    cal.add("prodid", "-//rollout//TCVN ISO 18091 deadlines//VI")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{programme} - hạn các giai đoạn")
+    cal = _calendar("deadlines", f"{programme} - hạn các giai đoạn")
     for d in deadlines:
         r = d.row
         name = names[r.phase]["vi"]
@@ -80,6 +76,16 @@ def deadlines_calendar(
     return cal.to_ical()
 
 
+def _calendar(kind: str, title: str) -> Calendar:
+    """An empty calendar of rollout's `kind` of events, titled for calendar apps."""
+    cal = Calendar()
+    cal.add("prodid", f"-//rollout//TCVN ISO 18091 {kind}//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title)
+    return cal
+
+
 def _event(uid: str, stamp: datetime, sequence: int) -> Event:
     event = Event()
     event.add("uid", uid)
@@ -107,12 +113,8 @@ def expert_calendar(lines: list, programme: str, stamp: datetime) -> bytes:
     """One expert's sessions (services.experts.SessionLine) as all-day events from the first
     to the last day, alarmed at 07:30 the day before; SEQUENCE is the day the session
     was last placed, so a replanned session replaces the old one in calendar apps."""
-    cal = Calendar()
-    cal.add("prodid", "-//rollout//TCVN ISO 18091 expert sessions//VI")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
     name = lines[0].expert_name if lines else ""
-    cal.add("x-wr-calname", f"{programme} - lịch làm việc của {name}".strip())
+    cal = _calendar("expert sessions", f"{programme} - lịch làm việc của {name}".strip())
     for line in lines:
         event = _event(
             f"{programme}-{line.session}-{line.expert}@rollout",

@@ -35,6 +35,14 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     "docs list": ["rollout docs list --unit HP-DANGLAM", "rollout docs list --format csv"],
     "docs types": ["rollout docs types"],
+    "experts load": ["rollout experts load config/programmes/haiphong-2023-pilot-experts.csv"],
+    "experts plan": [
+        "rollout experts plan --as-of 2023-03-01",
+        "rollout experts plan --without HP-CG03 --from 02/05/2023",
+    ],
+    "experts show": ["rollout experts show", "rollout experts show HP-CG01 --format csv"],
+    "experts calendar": ["rollout experts calendar HP-TD01 --output lich/"],
+    "experts need": ["rollout experts need --by 2023-06-30"],
     "assess form": ["rollout assess form HP-HAIAN --period 2023 --output forms/"],
     "assess import": ["rollout assess import forms/*.xlsx"],
     "assess verify": [
