@@ -30,10 +30,6 @@ class Expert:
     days_per_week: int = 5
     unavailable: frozenset[date] = frozenset()
 
-    def works_in(self, region: str) -> bool:
-        """Whether the expert may take a session in `region`."""
-        return not self.regions or region in self.regions
-
     def works_in_any(self, places: frozenset[str]) -> bool:
         """Whether the expert may take a session held in any of `places` (a parent unit and
         the province holding it)."""

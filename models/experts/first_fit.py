@@ -6,7 +6,14 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from models.experts.experts import Expert
-from models.experts.scheduling import Assignment, Plan, Session, eligible, working_days
+from models.experts.scheduling import (
+    Assignment,
+    Plan,
+    Session,
+    eligible,
+    first_index,
+    working_days,
+)
 from models.kernel.calendar import WorkingCalendar
 
 
@@ -83,7 +90,7 @@ def _place(s, experts, days, week_of, busy, per_week, load, placed) -> Assignmen
     if s.after in placed:
         first = max(first, _next(days, placed[s.after].end))
     able = [e for e in eligible(s, experts) if e.code not in avoid]
-    start = _index(days, first)
+    start = first_index(days, first)
     while start + s.days <= len(days):
         block = days[start : start + s.days]
         week = week_of[start]
@@ -102,16 +109,10 @@ def _place(s, experts, days, week_of, busy, per_week, load, placed) -> Assignmen
     return None
 
 
-def _index(days: list[date], day: date) -> int:
-    from bisect import bisect_left
-
-    return bisect_left(days, day)
-
-
 def _next(days: list[date], day: date) -> date:
-    i = _index(days, day) + 1
+    i = first_index(days, day) + 1
     return days[i] if i < len(days) else day
 
 
 def _late(s: Session, start: date, days: list[date]) -> int:
-    return max(0, _index(days, start) - _index(days, s.target))
+    return max(0, first_index(days, start) - first_index(days, s.target))

@@ -48,14 +48,12 @@ def training_classes(session: Session, programme_id: int) -> dict[str, TrainingC
             select(ExpertRow.code, ExpertRow.name).where(ExpertRow.programme_id == programme_id)
         ).all()
     )
-    units = dict(
-        session.execute(
-            select(Unit.code, Unit.parent_code).where(Unit.programme_id == programme_id)
-        ).all()
-    )
-    unit_names = dict(
-        session.execute(select(Unit.code, Unit.name).where(Unit.programme_id == programme_id)).all()
-    )
+    units = {
+        code: (parent, name)
+        for code, parent, name in session.execute(
+            select(Unit.code, Unit.parent_code, Unit.name).where(Unit.programme_id == programme_id)
+        )
+    }
     classes: dict[str, TrainingClassFacts] = {}
     rows = session.scalars(
         select(ExpertSession).where(
@@ -64,12 +62,12 @@ def training_classes(session: Session, programme_id: int) -> dict[str, TrainingC
     )
     for row in rows:
         first = row.units[0]
-        host = (units.get(first) or first) if len(row.units) > 1 else first
+        host = (units.get(first, (None, ""))[0] or first) if len(row.units) > 1 else first
         facts = TrainingClassFacts(
             row.start,
             tuple(names.get(code, code) for code in row.experts),
             len(row.units),
-            unit_names.get(host, host),
+            units.get(host, (None, host))[1],
         )
         for unit in row.units:
             classes[unit] = facts

@@ -61,7 +61,7 @@ def plan_part_in_chunks(
     chunks before it booked: the solver while the part's `seconds` last (a small model proves
     its optimum in about a second), first-fit for the rest; the chunks' plans combined."""
     from models.experts.first_fit import first_fit
-    from models.experts.replan import with_bookings
+    from models.experts.replan import following, with_bookings
     from models.experts.scheduling import plan_sessions
 
     ordered = sorted(sessions, key=lambda s: (s.target, s.earliest, s.key))
@@ -69,7 +69,7 @@ def plan_part_in_chunks(
     placed: dict = {}
     plans = []
     for first in range(0, len(ordered), chunk):
-        part = [_following(s, placed, cal) for s in ordered[first : first + chunk]]
+        part = [following(s, placed, cal, s.earliest) for s in ordered[first : first + chunk]]
         left = deadline - time.monotonic()
         if left >= MIN_SOLVER_SECONDS:
             plan = plan_sessions(part, experts, cal, until, seconds=left, booked=booked)
@@ -84,20 +84,3 @@ def plan_part_in_chunks(
 
 
 MIN_SOLVER_SECONDS = 0.5
-
-
-def _following(s: Session, placed: dict, cal) -> Session:
-    """A session whose predecessor an earlier chunk placed: after its end, by someone else."""
-    earliest, avoid, after, not_with = s.earliest, s.avoid, s.after, s.not_with
-    if after in placed:
-        earliest, after = max(earliest, cal.shift(placed[after].end, 1)), None
-    if not_with in placed:
-        avoid, not_with = avoid | set(placed[not_with].experts), None
-    return replace(
-        s,
-        earliest=earliest,
-        target=max(s.target, earliest),
-        avoid=frozenset(avoid),
-        after=after,
-        not_with=not_with,
-    )

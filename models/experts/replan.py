@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from models.experts.experts import Expert
-from models.experts.scheduling import Assignment, Plan, Session, eligible
+from models.experts.scheduling import Assignment, Plan, Session, eligible, working_days
 from models.kernel.calendar import WorkingCalendar
 
 
@@ -23,11 +23,27 @@ class Replan:
 
 def session_days(a: Assignment, cal: WorkingCalendar) -> list[date]:
     """The working days of an assignment, first to last."""
-    days, day = [], a.start
-    while day <= a.end:
-        days.append(day)
-        day = cal.shift(day, 1)
-    return days
+    return working_days(cal, a.start, a.end)
+
+
+def following(
+    s: Session, placed: dict[str, Assignment], cal: WorkingCalendar, earliest: date
+) -> Session:
+    """`s` placed no sooner than `earliest` and around what is already `placed`: after the
+    session it follows, by someone other than whoever took the one it may not share."""
+    avoid, after, not_with = set(s.avoid), s.after, s.not_with
+    if after in placed:
+        earliest, after = max(earliest, cal.shift(placed[after].end, 1)), None
+    if not_with in placed:
+        avoid, not_with = avoid | set(placed[not_with].experts), None
+    return replace(
+        s,
+        earliest=earliest,
+        target=max(s.target, earliest),
+        avoid=frozenset(avoid),
+        after=after,
+        not_with=not_with,
+    )
 
 
 def split_kept(
@@ -60,24 +76,8 @@ def split_kept(
                     per_week[code, day.isocalendar()[:2]] += 1
         else:
             again.add(s.key)
-    to_place = []
-    for s in (s for s in sessions if s.key in again):
-        earliest, avoid = max(s.earliest, cal.next_working_day(as_of)), set(s.avoid)
-        after, not_with = s.after, s.not_with
-        if after in kept:
-            earliest, after = max(earliest, cal.shift(kept[after].end, 1)), None
-        if not_with in kept:
-            avoid, not_with = avoid | set(kept[not_with].experts), None
-        to_place.append(
-            replace(
-                s,
-                earliest=earliest,
-                target=max(s.target, earliest),
-                avoid=frozenset(avoid),
-                after=after,
-                not_with=not_with,
-            )
-        )
+    first = cal.next_working_day(as_of)
+    to_place = [following(s, kept, cal, max(s.earliest, first)) for s in sessions if s.key in again]
     booked: dict[str, set[date]] = {}
     for a in kept.values():
         for code in a.experts:

@@ -110,8 +110,8 @@ def plan_sessions(
     model = cp_model.CpModel()
     start, end, week, late, reach = {}, {}, {}, [], {}
     for s in sessions:
-        lo = _first_index(days, s.earliest)
-        target = _first_index(days, s.target)
+        lo = first_index(days, s.earliest)
+        target = first_index(days, s.target)
         hi = max(lo, min(horizon - s.days, max(target, lo) + slack))
         start[s.key] = model.new_int_var(lo, hi, f"start[{s.key}]")
         end[s.key] = model.new_int_var(lo + s.days, hi + s.days, f"end[{s.key}]")
@@ -241,7 +241,7 @@ def working_days(cal: WorkingCalendar, first: date, until: date) -> list[date]:
     return days
 
 
-def _first_index(days: list[date], day: date) -> int:
+def first_index(days: list[date], day: date) -> int:
     """The index of the first working day on or after `day` (past the end when none)."""
     return bisect_left(days, day)
 
@@ -265,7 +265,7 @@ def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]
                 f"{s.key}: needs {s.experts} expert(s) with the skill {s.skill} in {s.region}; "
                 f"{len(eligible(s, experts))} can take it"
             )
-        if _first_index(days, s.earliest) + s.days > len(days):
+        if first_index(days, s.earliest) + s.days > len(days):
             return f"{s.key}: {s.days} working days from {s.earliest} do not fit before the end"
     return ""
 

@@ -198,7 +198,7 @@ def save_plan(
     if old:
         counts["dropped"] = len(old)
         session.execute(
-            delete(ExpertSession).where(ExpertSession.id.in_(r.id for r in old.values()))
+            delete(ExpertSession).where(ExpertSession.id.in_([r.id for r in old.values()]))
         )
     payload = summary | counts | {"as_of": as_of.isoformat(), "moved_sessions": moved[:500]}
     append_changes(

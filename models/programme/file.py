@@ -151,14 +151,20 @@ def _message(error: dict) -> str:
         return "required; add it"
     if kind.startswith("date"):
         return f"{given!r} is not a date; write YYYY-MM-DD, e.g. 2023-03-06"
-    if kind == "greater_than":
+    bounds = error.get("ctx") or {}
+    if kind == "greater_than":  # every gt=0 key counts working days
         return f"{given!r} must be a whole number of working days, at least 1"
     if kind == "greater_than_equal":
-        return f"{given!r} must not be negative"
+        low = bounds.get("ge", 0)
+        return f"{given!r} must not be negative" if low == 0 else f"{given!r}: at least {low}"
+    if kind == "less_than_equal":
+        return f"{given!r}: at most {bounds.get('le')}"
     if kind.startswith("int"):
         return f"{given!r} is not a whole number"
-    if kind == "literal_error":
+    if kind == "literal_error" and "survey" in bounds.get("expected", ""):
         return f"{given!r} is not a phase; use one of {', '.join(PHASES)}"
+    if kind == "literal_error":
+        return f"{given!r}: use {bounds.get('expected', 'one of the allowed values')}"
     if kind == "string_pattern_mismatch":
         return f"{given!r}: use letters, digits, '.', '_' or '-' (at most 64)"
     if kind == "value_error" and "email" in error["msg"]:

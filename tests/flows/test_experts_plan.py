@@ -147,6 +147,11 @@ def test_a_bad_experts_file_is_refused_whole(loaded, tmp_path):
         assert session.scalar(select(func.count()).select_from(ExpertSession)) == 0
     result = rollout("experts", "plan", "--as-of", "2023-05-15")
     assert result.exit_code == 2 and "rollout experts load" in result.output
+    # a withdrawal names a known expert, and --from goes with --without (before any flow runs)
+    result = rollout("experts", "plan", "--without", "HP-CG09", "--from", "2023-05-02")
+    assert result.exit_code == 1 and "no expert 'HP-CG09'" in result.output
+    result = rollout("experts", "plan", "--from", "2023-05-02")
+    assert result.exit_code == 2 and "--from needs --without" in result.output
 
 
 def test_the_experts_a_date_needs(planned):

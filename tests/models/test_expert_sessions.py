@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from models.experts.experts import Expert
 from models.experts.need import experts_needed
-from models.experts.parts import combine, plan_part_in_chunks, split_by_province
-from models.experts.replan import split_kept
+from models.experts.parts import combine, split_by_province
+from models.experts.replan import session_days, split_kept
 from models.experts.scheduling import Plan, Session, plan_sessions
 from models.experts.sessions import UnitWindows, build_sessions, wave_rules
 from models.kernel.calendar import WorkingCalendar
@@ -73,13 +73,17 @@ def test_a_leave_moves_only_the_sessions_it_must():
     first = plan_sessions(sessions, experts, CAL, UNTIL, seconds=5)
     check_hard_rules(first, sessions, experts)
     previous = {a.session: a for a in first.assignments}
-    t1_days = {d for a in first.assignments if "T1" in a.experts for d in _days(a)}
+    t1_days = {d for a in first.assignments if "T1" in a.experts for d in session_days(a, CAL)}
     leave = frozenset(sorted(t1_days)[:2])  # T1 falls ill on their first two session days
     experts[0] = expert("T1", "training", "guidance", off=leave)
 
     replan = split_kept(sessions, previous, experts, MONDAY, CAL)
     moved = {s.key for s in replan.to_place}
-    touched = {a.session for a in first.assignments if "T1" in a.experts and set(_days(a)) & leave}
+    touched = {
+        a.session
+        for a in first.assignments
+        if "T1" in a.experts and set(session_days(a, CAL)) & leave
+    }
     followers = {s.key for s in sessions if s.after in touched}
     assert touched and touched <= moved <= touched | followers
     second = plan_sessions(list(replan.to_place), experts, CAL, UNTIL, 5, booked=replan.booked)
@@ -127,26 +131,3 @@ def test_the_experts_a_date_needs_with_the_bound_proved():
     assert tight.lower_bound == 5 and tight.need == 5
     [never] = experts_needed(sessions, [], ("guidance",), CAL, date(2023, 3, 3))
     assert never.need is None and "cannot be held by 03/03/2023" in never.note
-
-
-def _days(a) -> list[date]:
-    days, day = [], a.start
-    while day <= a.end:
-        days.append(day)
-        day = CAL.shift(day, 1)
-    return days
-
-
-def test_a_part_in_chunks_keeps_every_rule_across_chunks():
-    """Chunks of five sessions: a verification in a later chunk than its guidance still comes
-    after it and by someone else; no expert is booked twice across chunks."""
-    units = [unit(f"U{i:02d}") for i in range(12)]
-    sessions = build_sessions(units, {"class_size": 4}, CAL, notice_days=3)
-    experts = [
-        expert("T1", "training", "guidance"),
-        expert("G1", "guidance", "verification", per_week=3),
-        expert("V1", "verification"),
-    ]
-    plan = plan_part_in_chunks(sessions, experts, CAL, UNTIL, seconds=10, booked={}, chunk=5)
-    assert plan.status in ("optimal", "feasible") and plan.conditional
-    check_hard_rules(plan, sessions, experts)

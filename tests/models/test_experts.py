@@ -171,7 +171,7 @@ def test_an_experts_file_is_read_with_its_days_off(tmp_path):
     (expert,) = load_experts(path)
     assert expert.skills == {"training", "guidance"} and expert.regions == {"HP", "QN"}
     assert expert.days_per_week == 3 and len(expert.unavailable) == 4
-    assert expert.works_in("HP") and not expert.works_in("TB")
+    assert expert.works_in_any(frozenset({"HP"})) and not expert.works_in_any(frozenset({"TB"}))
 
 
 def test_a_bad_experts_file_lists_every_problem_with_line_and_field(tmp_path):

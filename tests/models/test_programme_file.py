@@ -243,3 +243,20 @@ def test_xlsx_rosters_name_sheet_and_row(tmp_path):
     sheet.delete_rows(6)
     book.save(path)
     assert [u.code for u in load_roster(path)] == ["HP", "Q1", "P1", "X1"]
+
+
+def test_session_rules_are_checked_and_name_existing_waves(folder):
+    text = PROGRAMME + "sessions:\n  class_size: 0\n  training_days: 6\n  group_by: town\n"
+    with pytest.raises(InputError) as exc:
+        load_programme(write(folder / "p.yaml", text))
+    found = problems(exc)
+    assert any("sessions.class_size: 0: at least 1" in m for m in found), found
+    assert any("sessions.training_days: 6: at most 5" in m for m in found), found
+    assert any("sessions.group_by: 'town': use 'parent' or 'province'" in m for m in found)
+    text = PROGRAMME + "sessions:\n  waves:\n    Đợt 9:\n      training_days: 2\n"
+    with pytest.raises(InputError) as exc:
+        load_programme(write(folder / "p.yaml", text))
+    assert any("sessions.waves" in m and "no wave named 'Đợt 9'" in m for m in problems(exc))
+    good = PROGRAMME + "sessions:\n  waves:\n    Đợt 1:\n      class_size: 4\n"
+    spec = load_programme(write(folder / "p.yaml", good))
+    assert spec.sessions == {"waves": {"Đợt 1": {"class_size": 4}}}
