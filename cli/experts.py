@@ -94,12 +94,14 @@ def plan(
             soft_wrap=True,
         )
         raise typer.Exit(1)
+    scope = ", each chunk given the ones before" if result["bound_scope"] == "chunks" else ""
     out.print(
         f"{code}: {result['placed']} sessions placed, {result['kept']} kept "
         f"({result['new']} new, {result['moved']} moved, {result['unchanged']} unchanged); "
-        f"{result['status']}, {result['late_days']} working days late in all, busiest expert "
-        f"{result['busiest_days']} days; objective {result['objective']}, bound "
-        f"{result['bound']}, gap {result['gap']:.1%} ({result['parts']} part(s))."
+        f"{result['status']} ({result['solver']}), {result['late_days']} working days late in "
+        f"all, no plan fewer than {result['late_bound']} (gap {result['late_gap']:.1%}); "
+        f"busiest expert {result['busiest_days']} days; solver objective {result['objective']}, "
+        f"bound {result['bound']}{scope} ({result['parts']} part(s))."
     )
 
 

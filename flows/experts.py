@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from tasks.experts import book, plan_part, prepare_expert_plan, store_expert_plan
 
@@ -20,7 +21,7 @@ def plan_experts(
     recorded_at = recorded_at or datetime.now(UTC)
     work = prepare_expert_plan(programme_code, as_of, fresh, without, withdraw_from, recorded_at)
     booked, plans = work.replan.booked, []
-    for part in work.parts:
-        plans.append(plan_part(part, work, booked))
+    for part in work.parts:  # quoted: Prefect would visit every session looking for futures
+        plans.append(plan_part(quote(part), quote(work), quote(booked)))
         booked = book(booked, plans[-1], work)
-    return store_expert_plan(work, plans, recorded_at)
+    return store_expert_plan(quote(work), quote(plans), recorded_at)

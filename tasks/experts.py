@@ -79,6 +79,7 @@ def store_expert_plan(work: PlanWork, plans: list[Plan], recorded_at: datetime) 
         rows,
         key=artifact_key("experts", work.programme),
         description=f"Expert plan of {work.programme} as of {work.as_of:%d/%m/%Y}: "
-        f"{result['status']}, gap {result['gap']:.1%}, {result['kept']} sessions kept",
+        f"{result['status']}, {result['late_days']} working days late (no plan fewer than "
+        f"{result['late_bound']}), {result['kept']} sessions kept",
     )
     return result

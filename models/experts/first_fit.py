@@ -1,6 +1,7 @@
 """A greedy first-fit plan: each session in order of its target day takes the first days on
-which enough eligible experts are free (the least busy first). It keeps every hard rule of
-the solver's plan; it is the baseline the solver is measured against, and its hint."""
+which enough eligible experts are free (those tied to a region before those who work anywhere,
+whom other regions may need; then the least busy). It keeps every hard rule of the solver's
+plan; it is the baseline the solver is measured against, and its hint."""
 
 from collections import Counter, defaultdict
 from datetime import date
@@ -12,6 +13,7 @@ from models.experts.scheduling import (
     Session,
     eligible,
     first_index,
+    lateness,
     working_days,
 )
 from models.kernel.calendar import WorkingCalendar
@@ -51,7 +53,7 @@ def first_fit(
                 busy[code].add(day)
                 per_week[code, day.isocalendar()[:2]] += 1
             load[code] += s.days
-    late = sum(_late(s, placed[s.key].start, days) for s in sessions)
+    late = lateness(sessions, placed.values(), days)
     busiest = max(load.values(), default=0)
     weight = len(days) + 1
     return Plan(
@@ -102,7 +104,7 @@ def _place(s, experts, days, week_of, busy, per_week, load, placed) -> Assignmen
                 and per_week[e.code, week] + s.days <= e.days_per_week
             ]
             if len(free) >= s.experts:
-                free.sort(key=lambda e: (load[e.code], e.code))
+                free.sort(key=lambda e: (not e.regions, load[e.code], e.code))
                 who = tuple(e.code for e in free[: s.experts])
                 return Assignment(s.key, who, block[0], block[-1], s.units)
         start += 1
@@ -112,7 +114,3 @@ def _place(s, experts, days, week_of, busy, per_week, load, placed) -> Assignmen
 def _next(days: list[date], day: date) -> date:
     i = first_index(days, day) + 1
     return days[i] if i < len(days) else day
-
-
-def _late(s: Session, start: date, days: list[date]) -> int:
-    return max(0, first_index(days, start) - first_index(days, s.target))

@@ -62,7 +62,7 @@ def plan_part_in_chunks(
     its optimum in about a second), first-fit for the rest; the chunks' plans combined."""
     from models.experts.first_fit import first_fit
     from models.experts.replan import following, with_bookings
-    from models.experts.scheduling import plan_sessions
+    from models.experts.scheduling import lateness, plan_sessions, working_days
 
     ordered = sorted(sessions, key=lambda s: (s.target, s.earliest, s.key))
     deadline = time.monotonic() + seconds
@@ -80,7 +80,12 @@ def plan_part_in_chunks(
             break
         placed |= {a.session: a for a in plan.assignments}
         booked = with_bookings(booked, plan, cal)
-    return replace(combine(plans), conditional=len(plans) > 1)
+    whole = combine(plans)
+    days = working_days(cal, min((s.earliest for s in sessions), default=until), until)
+    # A chunk measures a session that follows an earlier chunk's from where that one ends;
+    # the part is measured from every session's own target.
+    late = lateness(sessions, whole.assignments, days)
+    return replace(whole, late_days=late, conditional=len(plans) > 1)
 
 
 MIN_SOLVER_SECONDS = 0.5

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from models.experts.bound import lateness_bound
 from models.experts.experts import Expert
 from models.experts.parts import Part, combine, split_by_province
 from models.experts.replan import Replan, split_kept
@@ -43,6 +44,7 @@ class PlanWork:
     replan: Replan
     parts: tuple[Part, ...]
     seconds: dict[str, float]  # each part's share of the solver's time
+    late_bound: int = 0  # working days late no plan of the sessions to place can go under
 
 
 def programme_sessions(
@@ -84,6 +86,7 @@ def plan_work(
     parts = split_by_province(list(replan.to_place))
     total = sum(len(p.sessions) for p in parts) or 1
     shares = {p.name: max(MIN_PART_SECONDS, seconds * len(p.sessions) / total) for p in parts}
+    floor = lateness_bound(list(replan.to_place), experts, cal, until, replan.booked)
     return PlanWork(
         programme.code,
         as_of,
@@ -94,12 +97,15 @@ def plan_work(
         replan,
         tuple(parts),
         shares,
+        floor,
     )
 
 
 def plan_summary(work: PlanWork, plans: list[Plan]) -> dict:
     """What the solver proved over all parts, for the audit trail and the command line."""
     whole = combine(plans)
+    proved = whole.status == "optimal" and len(plans) == 1 and not whole.conditional
+    floor = whole.late_days if proved else min(work.late_bound, whole.late_days)
     days = {s.key: s.days for s in work.sessions}
     load: Counter = Counter()
     for a in (*work.replan.kept, *whole.assignments):
@@ -112,6 +118,8 @@ def plan_summary(work: PlanWork, plans: list[Plan]) -> dict:
         "bound": whole.bound,
         "gap": round(whole.gap, 4),
         "late_days": whole.late_days,
+        "late_bound": floor,
+        "late_gap": round(1 - floor / whole.late_days, 4) if whole.late_days else 0.0,
         "busiest_days": max(load.values(), default=0),
         "bound_scope": "chunks" if whole.conditional else "whole",
         "parts": len(plans),

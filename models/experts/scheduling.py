@@ -103,6 +103,8 @@ def plan_sessions(
     week_of = [d.isocalendar()[:2] for d in days]
     weeks = sorted(set(week_of))
     week_number = [weeks.index(w) for w in week_of]
+    week_opens = [week_number.index(n) for n in range(len(weeks))]
+    week_closes = [len(week_number) - week_number[::-1].index(n) for n in range(len(weeks))]
     horizon = len(days)
     # No session of an optimal plan is later than the greedy plan's total lateness.
     slack = greedy.late_days if greedy.assignments else horizon
@@ -118,10 +120,14 @@ def plan_sessions(
         model.add(end[s.key] == start[s.key] + s.days)
         reach[s.key] = (week_number[lo], week_number[hi])
         week[s.key] = model.new_int_var(*reach[s.key], f"week[{s.key}]")
-        model.add_element(start[s.key], week_number, week[s.key])
-        last = model.new_int_var(lo, horizon - 1, f"last[{s.key}]")
-        model.add(last == end[s.key] - 1)
-        model.add_element(last, week_number, week[s.key])  # within one week
+        # Within one week: from the week's first working day to its last (an element on the
+        # week, a few dozen values, rather than on the day, a few hundred).
+        opens = model.new_int_var(0, horizon - 1, f"opens[{s.key}]")
+        closes = model.new_int_var(0, horizon, f"closes[{s.key}]")
+        model.add_element(week[s.key], week_opens, opens)
+        model.add_element(week[s.key], week_closes, closes)
+        model.add(start[s.key] >= opens)
+        model.add(end[s.key] <= closes)
         lateness = model.new_int_var(0, horizon, f"late[{s.key}]")
         model.add(lateness >= start[s.key] - target)
         late.append(lateness)
@@ -148,7 +154,6 @@ def plan_sessions(
         for code in by_expert:
             if (s.key, code) in take and (s.not_with, code) in take:
                 model.add(take[s.key, code] + take[s.not_with, code] <= 1)
-    in_week: dict[tuple[str, int], object] = {}  # made once per session and week, when needed
     for code, expert in by_expert.items():
         taken = booked.get(code, frozenset())
         for day in sorted(expert.unavailable | taken):
@@ -157,7 +162,7 @@ def plan_sessions(
         model.add_no_overlap(intervals[code])
         used = Counter(d.isocalendar()[:2] for d in taken)
         free = Counter(w for d, w in zip(days, week_of, strict=True) if d not in taken)
-        _weekly_limit(model, expert, sessions, take, week, reach, weeks, free, in_week, used)
+        _weekly_limit(model, expert, sessions, take, week, weeks, free, used)
 
     loads = []
     for code in by_expert:
@@ -178,6 +183,7 @@ def plan_sessions(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.symmetry_level = 0  # its detection alone costs seconds on a province
+    solver.parameters.cp_model_probing_level = 0  # probing alone took a chunk's whole time
     if greedy.assignments:
         _complete_hint(model, solver, cp_model)
     solver.parameters.max_time_in_seconds = seconds
@@ -246,6 +252,17 @@ def first_index(days: list[date], day: date) -> int:
     return bisect_left(days, day)
 
 
+def lateness(sessions: list[Session], assignments, days: list[date]) -> int:
+    """Working days the assigned sessions start after their targets, in all (`days`: the
+    plan's working days)."""
+    by_key = {s.key: s for s in sessions}
+    return sum(
+        max(0, first_index(days, a.start) - first_index(days, by_key[a.session].target))
+        for a in assignments
+        if a.session in by_key
+    )
+
+
 def eligible(session: Session, experts: list[Expert]) -> list[Expert]:
     """The experts with the skill who work where the session is and are not excluded from it."""
     return [
@@ -270,27 +287,24 @@ def _impossible(sessions: list[Session], experts: list[Expert], days: list[date]
     return ""
 
 
-def _weekly_limit(
-    model, expert: Expert, sessions, take, week, reach, weeks, free, in_week, used: Counter
-) -> None:
-    """At most `days_per_week` session days in any week (`used` of them already booked),
-    where the week's `free` working days in the plan could hold more; `reach` is the first and
-    last week each session can be in."""
-    mine = [s for s in sessions if (s.key, expert.code) in take]
+def _weekly_limit(model, expert: Expert, sessions, take, week, weeks, free, used: Counter) -> None:
+    """At most `days_per_week` session days in any week (`used` of them already booked), where
+    the week's `free` working days could hold more: a cumulative over week numbers, each
+    session taken by the expert occupying its week with its days."""
+    limit = expert.days_per_week
+    if all(limit - used[w] >= free[w] for w in weeks):
+        return
+    intervals, demands = [], []
+    for s in (s for s in sessions if (s.key, expert.code) in take):
+        intervals.append(
+            model.new_optional_interval_var(
+                week[s.key], 1, week[s.key] + 1, take[s.key, expert.code], "w"
+            )
+        )
+        demands.append(s.days)
     for w_index, w in enumerate(weeks):
-        limit = max(0, expert.days_per_week - used[w])
-        if limit >= free[w] or not mine:
-            continue
-        terms = []
-        for s in (s for s in mine if reach[s.key][0] <= w_index <= reach[s.key][1]):
-            both = model.new_bool_var(f"in[{s.key},{expert.code},{w_index}]")
-            there = in_week.get((s.key, w_index))
-            if there is None:
-                there = in_week[s.key, w_index] = model.new_bool_var(f"week[{s.key}]={w_index}")
-                model.add(week[s.key] == w_index).only_enforce_if(there)
-                model.add(week[s.key] != w_index).only_enforce_if(~there)
-            model.add_bool_and([take[s.key, expert.code], there]).only_enforce_if(both)
-            model.add_bool_or([~take[s.key, expert.code], ~there]).only_enforce_if(~both)
-            terms.append(s.days * both)
-        if terms:
-            model.add(sum(terms) <= limit)
+        if used[w]:
+            intervals.append(model.new_fixed_size_interval_var(w_index, 1, "booked"))
+            demands.append(min(limit, used[w]))
+    if demands:
+        model.add_cumulative(intervals, demands, limit)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from models.experts.bound import lateness_bound
 from models.experts.experts import Expert, load_experts
 from models.experts.first_fit import first_fit
 from models.experts.scheduling import Plan, Session, plan_sessions
@@ -42,6 +43,38 @@ def test_two_trainers_share_the_load():
     plan = plan_sessions(sessions, [trainer("T1"), trainer("T2")], CAL, UNTIL)
     assert plan.status == "optimal" and plan.late_days == 4  # two pairs: 0, 0, 2, 2
     assert Counter(e for a in plan.assignments for e in a.experts) == {"T1": 2, "T2": 2}
+
+
+def test_the_weekly_limit_sends_a_class_to_the_next_week():
+    """A trainer who works two days a week: of three one-day classes wished for Monday 06/03,
+    two are held that week and the third the next Monday, although the week has free days;
+    a day already booked that week leaves room for one."""
+    sessions = [
+        Session(f"class-{i}", "training", "HP", (f"U{i}",), 1, MONDAY, MONDAY) for i in (1, 2, 3)
+    ]
+    plan = plan_sessions(sessions, [trainer("T1", days_per_week=2)], CAL, UNTIL)
+    assert plan.status == "optimal" and plan.late_days == 0 + 1 + 5
+    assert sorted(a.start for a in plan.assignments)[-1] == date(2023, 3, 13)
+    booked = {"T1": frozenset({date(2023, 3, 10)})}
+    plan = plan_sessions(sessions, [trainer("T1", days_per_week=2)], CAL, UNTIL, booked=booked)
+    assert plan.status == "optimal"
+    starts = sorted(a.start for a in plan.assignments)
+    assert starts == [MONDAY, date(2023, 3, 13), date(2023, 3, 14)]
+
+
+def test_the_capacity_bound_counts_what_a_week_cannot_hold():
+    """The same three classes: the relaxation sees the week hold two and the third wait for
+    the next Monday (5 working days), forgetting that Tuesday is a day late: 5 of the real 6.
+    With a second trainer both fit the week and the bound is 0; with none, every class is
+    past the horizon."""
+    sessions = [
+        Session(f"class-{i}", "training", "HP", (f"U{i}",), 1, MONDAY, MONDAY) for i in (1, 2, 3)
+    ]
+    one = [trainer("T1", days_per_week=2)]
+    assert lateness_bound(sessions, one, CAL, UNTIL) == 5
+    assert lateness_bound(sessions, [*one, trainer("T2", days_per_week=2)], CAL, UNTIL) == 0
+    nobody = lateness_bound(sessions, [], CAL, date(2023, 3, 10))
+    assert nobody == 3 * 5  # each at least past the last of the five days
 
 
 def test_nothing_to_place_and_no_one_able_are_said_plainly():
@@ -114,6 +147,7 @@ def test_every_hard_rule_holds_on_generated_programmes(seed):
     greedy = first_fit(sessions, experts, CAL, UNTIL, booked)
     check_hard_rules(greedy, sessions, experts, booked)
     assert plan.late_days <= greedy.late_days  # the solver starts from the greedy plan
+    assert lateness_bound(sessions, experts, CAL, UNTIL, booked) <= plan.late_days
 
 
 def check_hard_rules(
