@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from models.experts.experts import SKILL_NAMES
 from models.phases.status import StatusRow
 
 MORNING = timedelta(hours=7, minutes=30)  # alarms ring at 07:30 on their day
@@ -102,11 +103,7 @@ def _alarm(trigger: timedelta, text: str) -> Alarm:
     return alarm
 
 
-SKILL_VI = {
-    "training": "Đào tạo TCVN ISO 18091:2020",
-    "guidance": "Hướng dẫn tự đánh giá",
-    "verification": "Thẩm tra kết quả tự đánh giá",
-}
+SKILL_VI = {skill: names[0] for skill, names in SKILL_NAMES.items()}
 
 
 def expert_calendar(lines: list, programme: str, stamp: datetime) -> bytes:

@@ -39,13 +39,14 @@ def render_text(template: str, **data: object) -> str:
         raise TemplateFieldError(f"template {where}: {exc}") from exc
 
 
-def render_digest(digest: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of a reminder digest, in the programme's language."""
+def render_digest(digest: dict, kind: str = "reminder") -> tuple[str, str, str]:
+    """Subject, text and HTML of a digest (`reminder` to units, `expert_sessions` to experts),
+    in the programme's language."""
     lang = digest["language"]
     data = {k: v for k, v in digest.items() if k != "item_ids"}
-    subject = render_text(f"email/reminder.{lang}.subject.j2", **data).strip()
+    subject = render_text(f"email/{kind}.{lang}.subject.j2", **data).strip()
     return (
         " ".join(subject.split()),
-        render_text(f"email/reminder.{lang}.txt.j2", **data),
-        render_text(f"email/reminder.{lang}.html.j2", **data),
+        render_text(f"email/{kind}.{lang}.txt.j2", **data),
+        render_text(f"email/{kind}.{lang}.html.j2", **data),
     )

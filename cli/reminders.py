@@ -42,7 +42,8 @@ def reminders(
             lambda: send_reminders(programme=code, as_of=day),
             f"Sending the reminders of {code} due by {day:%d/%m/%Y}",
         )
-    out.print(f"{r.new} new reminders, {r.messages} messages written, {r.sent} sent.")
+    to_experts = f" ({r.expert_messages} to experts of their sessions)" if r.expert_messages else ""
+    out.print(f"{r.new} new reminders, {r.messages} messages written{to_experts}, {r.sent} sent.")
     exit_if_undelivered(r)
 
 

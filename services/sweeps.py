@@ -21,6 +21,7 @@ class ReminderCounts:
     sent: int
     failed: int = 0
     error: str | None = None
+    expert_messages: int = 0  # of the messages, those reminding experts of their sessions
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,12 @@ def preview_reminders(*, programme: str, as_of: date) -> tuple[list[DigestPrevie
     from sqlmodel import Session
 
     from adapters.rendering import render_digest
+    from models.experts.reminders import KIND, expert_digests
     from models.kernel.lookups import get_programme
     from models.phases.schedule import unit_batches
+    from models.programme.store import programme_calendar
     from models.reminders.delivery import backlog
-    from models.reminders.outbox import enqueue, unsent_digests
+    from models.reminders.outbox import enqueue, programme_policy, unsent_digests
 
     engine = read_database()
     with Session(engine.execution_options(rollout_write=True)) as session, session.begin():
@@ -94,6 +97,15 @@ def preview_reminders(*, programme: str, as_of: date) -> tuple[list[DigestPrevie
                 render_digest(d)[0],
             )
             for d in unsent_digests(session, found, as_of).values()
+        ]
+        experts = expert_digests(
+            session, found, programme_policy(found), as_of, programme_calendar(session, found.id)
+        )
+        previews += [
+            DigestPreview(
+                d["recipient"], "expert", len(d["sessions"]), 0, render_digest(d, KIND)[0]
+            )
+            for d in experts.digests
         ]
         waiting = backlog(session, found.id)
         session.rollback()

@@ -7,9 +7,11 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.rendering import render_digest
 from config.settings import get_settings
+from models.experts.reminders import KIND, expert_digests, mark_reminded
 from models.kernel.database import write_session
 from models.kernel.lookups import get_programme
-from models.reminders.outbox import enqueue, save_messages, unsent_digests
+from models.programme.store import programme_calendar
+from models.reminders.outbox import enqueue, programme_policy, save_messages, unsent_digests
 from services.delivery import deliver_outbox
 from services.resources import database
 
@@ -18,8 +20,8 @@ from services.resources import database
 def send_due_reminders(
     programme_code: str, batches: list[list[int]], as_of: date, recorded_at: datetime
 ) -> dict:
-    """Write the reminders due under their unique keys (a transaction per batch), render one
-    digest per recipient (one transaction), then deliver the outbox; failures never raise."""
+    """Write the reminders due (a transaction per batch), render a digest per recipient and
+    per expert with sessions coming (one transaction), deliver the outbox; never raises."""
     new = 0
     for unit_ids in batches:
         with write_session(database()) as session:
@@ -29,7 +31,16 @@ def send_due_reminders(
         programme = get_programme(session, programme_code)
         digests = unsent_digests(session, programme, as_of)
         rendered = [(d, *render_digest(d)) for d in digests.values()]
+        cal = programme_calendar(session, programme.id)
+        experts = expert_digests(session, programme, programme_policy(programme), as_of, cal)
+        rendered += [(d, *render_digest(d, KIND)) for d in experts.digests]
         written = save_messages(session, programme, as_of, rendered, recorded_at)
+        mark_reminded(session, experts.reminded)
+    if experts.without_email:
+        get_run_logger().warning(
+            "experts without an e-mail were not reminded of their sessions: %s",
+            ", ".join(experts.without_email),
+        )
     delivered = deliver_outbox(database(), programme_code, get_settings())
     if delivered.failed:
         get_run_logger().warning(
@@ -40,6 +51,7 @@ def send_due_reminders(
     return {
         "new": new,
         "messages": written,
+        "expert_messages": len(experts.digests),
         "sent": delivered.sent,
         "failed": delivered.failed,
         "error": delivered.error,

@@ -12,6 +12,11 @@ from models.kernel.problems import InputError, Problem
 from models.programme.roster import read_table_rows
 
 SKILLS = ("training", "guidance", "verification")
+SKILL_NAMES = {  # what a session of each skill is called, in Vietnamese and English
+    "training": ("Đào tạo TCVN ISO 18091:2020", "Training on TCVN ISO 18091:2020"),
+    "guidance": ("Hướng dẫn tự đánh giá", "Guidance on the self-assessment"),
+    "verification": ("Thẩm tra kết quả tự đánh giá", "Verification of the self-assessment"),
+}
 REQUIRED_COLUMNS = ("code", "name", "email", "skills")
 OPTIONAL_COLUMNS = ("regions", "days_per_week", "unavailable", "note")
 MAX_UNAVAILABLE_SPAN = 366  # days in one "from..to" range

@@ -189,7 +189,7 @@ def save_plan(
         elif (row.start, row.end, tuple(row.experts)) != (a.start, a.end, a.experts):
             moved.append(a.session)
             counts["moved"] += 1
-            row.planned_on = as_of
+            row.planned_on, row.reminded_on = as_of, None  # its experts hear of the new days
         else:
             counts["unchanged"] += 1
         row.skill, row.phase, row.region = s.skill, s.phase, s.region

@@ -255,6 +255,7 @@ class ExpertSession(SQLModel, table=True):
     start: date
     end: date
     planned_on: date  # the as-of date of the plan that placed it
+    reminded_on: date | None = None  # the day of the last reminder its experts were sent
 
 
 class AuditEvent(SQLModel, table=True):

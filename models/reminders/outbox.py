@@ -293,10 +293,11 @@ def save_messages(
         for row, (d, *_) in zip(rows, rendered, strict=True)
         for item in d["item_ids"]
     ]
-    session.connection().execute(
-        update(ReminderItem.__table__)
-        .where(ReminderItem.__table__.c.id == bindparam("item"))
-        .values(message_id=bindparam("message")),
-        links,
-    )
+    if links:  # an expert's digest has no reminder items
+        session.connection().execute(
+            update(ReminderItem.__table__)
+            .where(ReminderItem.__table__.c.id == bindparam("item"))
+            .values(message_id=bindparam("message")),
+            links,
+        )
     return len(rows)

@@ -4,8 +4,10 @@ when an expert drops out, and a bad experts file refused whole."""
 
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
+from email import message_from_bytes, policy
 
 import pytest
 from docx import Document
@@ -178,3 +180,55 @@ def test_the_experts_a_date_needs(planned):
 
 def _calendar_days(start: date, end: date) -> list[date]:
     return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
+
+
+def outbox_to(address: str, day: date) -> list:
+    """The messages of the file outbox of `day` addressed to `address`."""
+    folder = get_settings().home / "outbox" / day.isoformat()
+    found = [
+        message_from_bytes(p.read_bytes(), policy=policy.default) for p in folder.glob("*.eml")
+    ]
+    return [m for m in found if address in m["To"]]
+
+
+def test_experts_are_reminded_of_their_sessions_once_and_again_when_one_moves(planned):
+    (cls,) = [line for line in shown("HP-CG01") if line["skill"] == "training"][:1]
+    start = date.fromisoformat(cls["start"])
+    day = CAL.shift(start, -3)  # the policy's "3 working days before"
+    address = "cg01@chicuc-tdc.haiphong.example"
+
+    result = rollout("reminders", "--as-of", day.isoformat())
+    assert result.exit_code == 0, result.output
+    assert "to experts of their sessions" in result.stdout
+    (message,) = outbox_to(address, day)
+    assert message["Subject"].startswith("[HP-2023-PILOT] Nhắc lịch làm việc")
+    text = message.get_body(("plain",)).get_content()
+    assert unicodedata.is_normalized("NFC", text)
+    assert "Kính gửi: Ông/Bà Trần Thị Minh (minh họa)" in text
+    assert "Đào tạo TCVN ISO 18091:2020" in text
+    assert f"{start:%d/%m/%Y}" in text and "còn 3 ngày làm việc" in text
+    units = cls["units"]
+    assert all(f"({u})" in text for u in units)
+
+    again = rollout("reminders", "--as-of", day.isoformat())
+    assert again.exit_code == 0 and len(outbox_to(address, day)) == 1  # once a day
+
+    # The class moves (HP-CG01 withdrawn from that day): whoever takes it now hears of it.
+    moved = rollout(
+        "experts",
+        "plan",
+        "--as-of",
+        day.isoformat(),
+        "--without",
+        "HP-CG01",
+        "--from",
+        start.isoformat(),
+    )
+    assert moved.exit_code == 0, moved.output
+    (now,) = [line for line in shown() if line["session"] == cls["session"]]
+    new_start = date.fromisoformat(now["start"])
+    taker = now["expert"]
+    emails = {"HP-CG02": "cg02@", "HP-CG03": "cg03@"}
+    rollout("reminders", "--as-of", CAL.shift(new_start, -1).isoformat())
+    later = outbox_to(emails[taker], CAL.shift(new_start, -1))
+    assert later and f"{new_start:%d/%m/%Y}" in later[0].get_body(("plain",)).get_content()
