@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.experts.experts import SKILL_NAMES
-from models.kernel.calendar import WorkingCalendar, format_date_vi, weekday_vi
+from models.kernel.calendar import WorkingCalendar, weekday_vi
 from models.kernel.tables import ExpertRow, ExpertSession, Programme, Unit
+from models.reminders.outbox import digest_heading
 from models.reminders.rules import ReminderPolicy, reminder_days
 
 KIND = "expert_sessions"  # the templates' name: templates/email/expert_sessions.*.j2
@@ -79,7 +80,7 @@ def expert_digests(
         if expert is None or not expert.email:
             missing.append(code)
             continue
-        digests.append(_digest(programme, policy, expert, entries, as_of))
+        digests.append(_digest(programme, expert, entries, as_of))
     return ExpertDigests(digests, {row.id: day for row, day in due}, tuple(sorted(missing)))
 
 
@@ -105,23 +106,12 @@ def _entry(row: ExpertSession, code: str, experts: dict, units: dict, as_of, cal
     }
 
 
-def _digest(
-    programme: Programme, policy: ReminderPolicy, expert: ExpertRow, entries, as_of
-) -> dict:
+def _digest(programme: Programme, expert: ExpertRow, entries: list[dict], as_of: date) -> dict:
     """The template data of one expert's digest (and no reminder items: none are tied)."""
-    return {
+    return digest_heading(programme, as_of) | {
         "recipient": expert.email,
         "recipient_name": expert.name,
         "expert": expert.code,
-        "language": policy.language,
-        "day": as_of,
-        "day_text": f"{weekday_vi(as_of)}, {format_date_vi(as_of)}",
-        "programme": {
-            "code": programme.code,
-            "title": programme.title,
-            "legal_basis": programme.legal_basis,
-        },
-        "coordinator": dict.fromkeys(("office", "contact", "phone"), None) | programme.coordinator,
         "sessions": entries,
         "item_ids": [],
     }

@@ -170,10 +170,10 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
     return digests
 
 
-def _digest(programme: Programme, item: ReminderItem, as_of: date, cal: WorkingCalendar) -> dict:
+def digest_heading(programme: Programme, as_of: date) -> dict:
+    """What every digest's templates show above and below its list: language, day, the
+    programme, and the coordinating office to contact."""
     return {
-        "recipient": item.recipient,
-        "role": item.role,
         "language": programme_policy(programme).language,
         "day": as_of,
         "day_text": f"{weekday_vi(as_of)}, {format_date_vi(as_of)}",
@@ -184,6 +184,13 @@ def _digest(programme: Programme, item: ReminderItem, as_of: date, cal: WorkingC
         },
         # Every field the templates may show, empty when the programme file leaves it out.
         "coordinator": dict.fromkeys(("office", "contact", "phone"), None) | programme.coordinator,
+    }
+
+
+def _digest(programme: Programme, item: ReminderItem, as_of: date, cal: WorkingCalendar) -> dict:
+    return digest_heading(programme, as_of) | {
+        "recipient": item.recipient,
+        "role": item.role,
         "items": [],
         "escalations": [],
         "item_ids": [],
