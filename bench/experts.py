@@ -2,9 +2,10 @@
 
 3,355 units and 150 experts (per province two trainers who also guide and one verifier; 48
 who work anywhere). Target on a 2-core machine: a plan within 60 s of flow time. Figures: the
-solver's late working days, objective, bound and gap; the makespan (first to last session day,
-in working days) against a simple lower bound (expert-days needed / expert-days available per
-working day); and the same for the first-fit baseline. Runs in a scratch ROLLOUT_HOME.
+plan's late working days against the fewest any plan could have (models/experts/bound.py) and
+the gap; the makespan (first to last session day, in working days) against a simple lower
+bound (expert-days needed / expert-days available per working day); and the same for first-fit
+by parts and for the whole country at once. Runs in a scratch ROLLOUT_HOME.
 """
 
 import csv
