@@ -41,6 +41,13 @@ class TrainingClassFacts:
     host: str
 
 
+def class_host(units: list[str], parent_of: dict[str, str | None]) -> str:
+    """The unit whose offices host a session: the unit's own, or for a class of several units
+    the parent unit of the first."""
+    first = units[0]
+    return (parent_of.get(first) or first) if len(units) > 1 else first
+
+
 def training_classes(session: Session, programme_id: int) -> dict[str, TrainingClassFacts]:
     """Each unit's planned training class, by unit code."""
     names = dict(
@@ -61,8 +68,7 @@ def training_classes(session: Session, programme_id: int) -> dict[str, TrainingC
         )
     )
     for row in rows:
-        first = row.units[0]
-        host = (units.get(first, (None, ""))[0] or first) if len(row.units) > 1 else first
+        host = class_host(row.units, {code: parent for code, (parent, _) in units.items()})
         facts = TrainingClassFacts(
             row.start,
             tuple(names.get(code, code) for code in row.experts),

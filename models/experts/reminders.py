@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.experts.experts import SKILL_NAMES
+from models.experts.held import class_host
 from models.kernel.calendar import WorkingCalendar, weekday_vi
 from models.kernel.tables import ExpertRow, ExpertSession, Programme, Unit
 from models.reminders.outbox import digest_heading
@@ -86,8 +87,7 @@ def expert_digests(
 
 def _entry(row: ExpertSession, code: str, experts: dict, units: dict, as_of, cal) -> dict:
     """One session as a reminder lists it: what, when, where, for whom, with whom."""
-    first = row.units[0]
-    host = (units.get(first, ("", None))[1] or first) if len(row.units) > 1 else first
+    host = class_host(row.units, {code: parent for code, (_, parent) in units.items()})
     others = [experts[c].name if c in experts else c for c in row.experts if c != code]
     return {
         "session": row.key,

@@ -197,6 +197,10 @@ def test_experts_are_reminded_of_their_sessions_once_and_again_when_one_moves(pl
     day = CAL.shift(start, -3)  # the policy's "3 working days before"
     address = "cg01@chicuc-tdc.haiphong.example"
 
+    preview = rollout("reminders", "--dry-run", "--as-of", day.isoformat())
+    assert preview.exit_code == 0, preview.output
+    assert address in preview.stdout and "expert" in preview.stdout
+    assert not outbox_to(address, day)  # a dry run sends nothing
     result = rollout("reminders", "--as-of", day.isoformat())
     assert result.exit_code == 0, result.output
     assert "to experts of their sessions" in result.stdout
