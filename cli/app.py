@@ -17,6 +17,7 @@ from cli import experts as cli_experts
 from cli import records as cli_records
 from cli import reminders as cli_reminders
 from cli import service as cli_service
+from cli import users as cli_users
 from cli.common import (
     AS_OF_HELP,
     DATE,
@@ -215,6 +216,7 @@ app.add_typer(cli_assess.assess_app, name="assess")
 app.add_typer(cli_actions.actions_app, name="actions")
 app.add_typer(cli_reminders.calendar_app, name="calendar")
 app.add_typer(cli_experts.experts_app, name="experts")
+app.add_typer(cli_users.users_app, name="users")
 app.command()(cli_reminders.reminders)
 app.command()(cli_reminders.serve)
 app.command()(cli_records.record)

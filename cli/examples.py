@@ -51,6 +51,14 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     "assess score": ["rollout assess score --period 2023", "rollout assess score --format csv"],
     "assess report": ["rollout assess report --period 2023 --output ket-qua.docx"],
+    "users add": [
+        "rollout users add chicuc.tdc@haiphong.example --role coordinator",
+        "rollout users add ubnd.danglam@haiphong.example --role unit --unit HP-DANGLAM",
+        "rollout users add thamdinh@haiphong.example --role verifier --province HP-HAIAN",
+    ],
+    "users from-roster": ["rollout users from-roster --programme HP-2023-PILOT"],
+    "users link": ["rollout users link ubnd.danglam@haiphong.example"],
+    "users list": ["rollout users list"],
     "actions draft": ["rollout actions draft HP-HAIAN --period 2023"],
     "actions add": [
         'rollout actions add HP-HAIAN --task "Công khai thủ tục hành chính" '

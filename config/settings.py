@@ -1,5 +1,6 @@
 """Settings from ROLLOUT_* environment variables, read once through `get_settings()`."""
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -73,6 +74,22 @@ class Settings(BaseSettings):
     )
     work_pool: str = Field(default="rollout", description="The Prefect work pool of the sweeps.")
 
+    # The web application (`rollout web`): its public address, sign-in links and sessions.
+    web_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The web application's address as users reach it; links in e-mails use it.",
+    )
+    web_as_of: date | None = Field(
+        default=None,
+        description="The day the web application acts as of (a replay); default today.",
+    )
+    web_link_minutes: float = Field(
+        default=30, gt=0, le=7 * 24 * 60, description="How long a sign-in link can be used."
+    )
+    web_session_hours: float = Field(
+        default=12, gt=0, le=24 * 30, description="How long a browser stays signed in."
+    )
+
     evidence_max_mb: float = Field(
         default=50, gt=0, description="The largest evidence file `record` accepts, in MB."
     )
@@ -102,6 +119,11 @@ class Settings(BaseSettings):
     def server_api_url(self) -> str:
         """The API URL of the Prefect server that `rollout prefect-server` runs."""
         return self.prefect_api_url or "http://127.0.0.1:4200/api"
+
+    @property
+    def web_secure(self) -> bool:
+        """Whether the web application is reached over HTTPS (cookies are then Secure)."""
+        return self.web_url.lower().startswith("https://")
 
     @property
     def prefect_home(self) -> Path:

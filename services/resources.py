@@ -1,6 +1,9 @@
 """The engine's database and the acting user, as the tasks of one process share them."""
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from sqlalchemy import Engine
@@ -33,9 +36,24 @@ def database() -> Engine:
     return _migrated_engine(get_settings().engine_url)
 
 
+_acting: ContextVar[str | None] = ContextVar("rollout_acting", default=None)
+
+
+@contextmanager
+def acting_as(who: str) -> Iterator[None]:
+    """Record every change made inside the block under `who` (a signed-in web user), not the
+    server's login name."""
+    token = _acting.set(who)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def actor() -> str:
-    """Who the audit log records: ROLLOUT_ACTOR, else the login name."""
-    return get_settings().actor or getpass.getuser()
+    """Who the audit log records: the signed-in person acting, else ROLLOUT_ACTOR, else the
+    login name."""
+    return _acting.get() or get_settings().actor or getpass.getuser()
 
 
 def form_key() -> bytes:

@@ -271,3 +271,59 @@ class AuditEvent(SQLModel, table=True):
     payload: str
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class WebUser(SQLModel, table=True):
+    """A person who signs in to the web application: a role and the units it reaches."""
+
+    __tablename__ = "webuser"
+    __table_args__ = (UniqueConstraint("programme_id", "email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    email: str = Field(max_length=254, index=True)  # lower case
+    name: str | None = None
+    role: str = Field(max_length=16)  # a Role (models.access.roles)
+    scope: list = Field(sa_column=Column(JSON, nullable=False))  # unit or parent codes; [] all
+    active: bool = True
+    created_by: str
+    created_at: datetime
+
+
+class SignInLink(SQLModel, table=True):
+    """A single-use, expiring sign-in link; only the sha256 of its token is kept."""
+
+    __tablename__ = "signinlink"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="webuser.id", index=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the sha256 of its cookie, its CSRF token, when it ends."""
+
+    __tablename__ = "websession"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="webuser.id", index=True)
+    token_sha256: str = Field(max_length=64, unique=True)
+    csrf: str = Field(max_length=64)
+    created_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
+class AssessmentReview(SQLModel, table=True):
+    """A unit's online self-assessment for a period: its draft, submission and review loop."""
+
+    __tablename__ = "assessmentreview"
+    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    period: int
+    state: str = Field(max_length=20)  # draft, submitted, changes_requested, confirmed
+    draft: dict = Field(sa_column=Column(JSON, nullable=False))  # code -> {rating, note, evidence}
+    comments: list = Field(sa_column=Column(JSON, nullable=False))  # the loop, oldest first
+    updated_by: str
+    updated_at: datetime

@@ -1,0 +1,1 @@
+"""People and access: web users with a role and a scope, sign-in links and browser sessions."""
