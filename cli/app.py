@@ -226,6 +226,7 @@ app.command("prefect-server")(cli_service.prefect_server)
 app.command()(cli_service.deploy)
 app.command()(cli_service.worker)
 app.command()(cli_service.health)
+app.command()(cli_service.web)
 
 
 def main() -> None:

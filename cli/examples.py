@@ -59,6 +59,7 @@ EXAMPLES: dict[str, list[str]] = {
     "users from-roster": ["rollout users from-roster --programme HP-2023-PILOT"],
     "users link": ["rollout users link ubnd.danglam@haiphong.example"],
     "users list": ["rollout users list"],
+    "web": ["rollout web --host 0.0.0.0 --port 8000", "rollout web --as-of 2023-05-15"],
     "actions draft": ["rollout actions draft HP-HAIAN --period 2023"],
     "actions add": [
         'rollout actions add HP-HAIAN --task "Công khai thủ tục hành chính" '

@@ -117,3 +117,31 @@ def health(
         reasons = "; ".join(f"{c.name}: {c.detail}" for c in failed)
         err.print(f"[bold red]unhealthy:[/] {reasons}", soft_wrap=True)
         raise typer.Exit(UNHEALTHY)
+
+
+def web(
+    host: str = typer.Option("127.0.0.1", help="The address to listen on."),
+    port: int = typer.Option(8000, help="The port to listen on."),
+    workers: int = typer.Option(1, min=1, max=64, help="Server processes."),
+    as_of: datetime | None = typer.Option(
+        None, **DATE, help="Act as of this day (a replay); default today."
+    ),
+) -> None:
+    """Run the web application for units, verifiers, coordinators and auditors (blocks)."""
+    import uvicorn
+
+    from services.resources import database
+
+    with user_errors():
+        database()  # migrated before the first request, not during one
+    if as_of:
+        os.environ["ROLLOUT_WEB_AS_OF"] = as_of.date().isoformat()
+    err.print(f"rollout web on http://{host}:{port} (links use {get_settings().web_url})")
+    uvicorn.run(
+        "web.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="warning",
+    )

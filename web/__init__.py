@@ -1,0 +1,1 @@
+"""The web application: units, verifiers, coordinators and auditors, over the services."""
