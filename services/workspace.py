@@ -66,7 +66,7 @@ def units_in_scope(*, person: Person) -> list[tuple[str, str]]:
         return [(c, n) for c, n in rows if reaches(person, c, parents)]
 
 
-def _checked_unit(session, person: Person, code: str) -> tuple:
+def checked_unit(session, person: Person, code: str) -> tuple:
     programme = get_programme(session, person.programme)
     unit = session.scalar(select(Unit).where(Unit.programme_id == programme.id, Unit.code == code))
     if unit is None or not reaches(person, unit.code, parents_of(session, programme.id)):
@@ -77,7 +77,7 @@ def _checked_unit(session, person: Person, code: str) -> tuple:
 def unit_view(*, person: Person, unit: str, as_of: date) -> UnitView:
     """A unit's phases as of a day, with what each still needs and what was handed in."""
     with read_session(read_database()) as session:
-        programme, row = _checked_unit(session, person, unit)
+        programme, row = checked_unit(session, person, unit)
         steps = programme_steps(programme)
         rows = status_rows(session, as_of, programme.code, row.code)
         handed = session.execute(
@@ -125,7 +125,7 @@ def hand_in(
 ) -> Recorded:
     """A unit's file or decision, recorded under the signed-in person, then the unit moved on."""
     with read_session(read_database()) as session:
-        programme, row = _checked_unit(session, person, unit)
+        programme, row = checked_unit(session, person, unit)
     if not may_change(person, "submit"):
         raise OutOfScopeError(f"{person.email} ({person.role}) cannot hand in for {unit}")
     with acting_as(person.actor):

@@ -10,13 +10,14 @@ from pathlib import Path
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from config import PROJECT_ROOT
 from config.settings import get_settings
 from models.access.roles import Person, Role
 from models.kernel.problems import InputError, NotFoundError
-from models.kernel.vocabulary import phase_short_label, status_label
+from models.kernel.vocabulary import phase_short_label, rating_label, status_label
 from web.labels import WORDS
 from web.security import (
     HEADERS,
@@ -75,6 +76,7 @@ def create_app(as_of: date | None = None) -> FastAPI:
             phase_label=lambda p: phase_short_label(p, lang) if lang == "vi" else p,
             status_label=lambda s: status_label(s, lang),
             day=lambda d: d.strftime("%d/%m/%Y") if d else "",
+            rating_label=lambda r: rating_label(r, lang) if r else "—",
             person=data.pop("person", None),
             csrf=data.pop("csrf", ""),
             path=request.url.path,
@@ -311,11 +313,93 @@ def create_app(as_of: date | None = None) -> FastAPI:
         )
         return RedirectResponse(f"/unit/{done.unit}?done={phase}", 303)
 
+    @app.get("/unit/{code}/assessment")
+    def assessment_page(code: str, request: Request, done: str = ""):
+        from services.reviews import assessment_view
+
+        person, csrf = signed_in(request)
+        view = assessment_view(person=person, unit=code)
+        return page(
+            request, "assessment.html.j2", person=person, csrf=csrf, view=view, done=done[:40]
+        )
+
+    @app.post("/unit/{code}/assessment")
+    async def assessment_save(code: str, request: Request):
+        from services.reviews import save_answers, submit_answers
+
+        form = await request.form()
+        person = await run_in_threadpool(checked_form, request, form.get("csrf_token"))
+        answers = _answers(form)
+        if form.get("action") == "submit":
+            await run_in_threadpool(
+                lambda: submit_answers(person=person, unit=code, answers=answers, on=today())
+            )
+        else:
+            await run_in_threadpool(lambda: save_answers(person=person, unit=code, answers=answers))
+        return RedirectResponse(f"/unit/{code}/assessment?done={form.get('action', 'save')}", 303)
+
+    @app.get("/reviews")
+    def reviews_page(request: Request):
+        from services.reviews import waiting_reviews
+
+        person, csrf = signed_in(request)
+        return page(
+            request,
+            "reviews.html.j2",
+            person=person,
+            csrf=csrf,
+            reviews=waiting_reviews(person=person),
+        )
+
+    @app.post("/unit/{code}/review")
+    async def review_save(code: str, request: Request):
+        from services.reviews import confirm, send_back
+
+        form = await request.form()
+        person = await run_in_threadpool(checked_form, request, form.get("csrf_token"))
+        per_indicator = {
+            k.removeprefix("comment-"): str(v) for k, v in form.items() if k.startswith("comment-")
+        }
+        if form.get("action") == "confirm":
+            changes = {
+                k.removeprefix("change-"): str(v)
+                for k, v in form.items()
+                if k.startswith("change-") and v
+            }
+            await run_in_threadpool(
+                lambda: confirm(person=person, unit=code, changes=changes, on=today())
+            )
+        else:
+            await run_in_threadpool(
+                lambda: send_back(
+                    person=person,
+                    unit=code,
+                    comment=str(form.get("comment", "")),
+                    per_indicator=per_indicator,
+                )
+            )
+        return RedirectResponse(f"/unit/{code}/assessment?done={form.get('action', '')}", 303)
+
     @app.get("/favicon.ico")
     def favicon():
         return Response(status_code=204)
 
     return app
+
+
+def _answers(form) -> dict:
+    """The online assessment's answers from its form fields (rating-, note-, evidence-CODE)."""
+    from models.assessment.review import Answer
+
+    codes = {k.removeprefix("rating-") for k in form if k.startswith("rating-")}
+    return {
+        code: Answer(
+            str(form.get(f"rating-{code}", "")).strip(),
+            str(form.get(f"note-{code}", "")).strip(),
+            str(form.get(f"evidence-{code}", "")).strip(),
+        )
+        for code in codes
+    }
 
 
 def _uploads() -> Path:

@@ -28,6 +28,7 @@ USERS = pilot_loaded(
     ("users", "add", "hp@example.org", "--role", "coordinator", "--province", "HP-HAIAN"),
     ("users", "add", "all@example.org", "--role", "coordinator"),
     ("users", "add", "audit@example.org", "--role", "auditor"),
+    ("users", "add", "verifier@example.org", "--role", "verifier", "--unit", "HP-HAIAN"),
 )
 
 
