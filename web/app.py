@@ -380,6 +380,28 @@ def create_app(as_of: date | None = None) -> FastAPI:
             )
         return RedirectResponse(f"/unit/{code}/assessment?done={form.get('action', '')}", 303)
 
+    @app.get("/dashboard")
+    def dashboard(
+        request: Request, parent: str = "", wave: str = "", phase: str = "", status: str = ""
+    ):
+        from services.overview import PHASE_ORDER, Filters, programme_overview
+
+        person, csrf = signed_in(request)
+        if person.role == Role.UNIT:
+            raise NotFoundError("a unit's user has no dashboard")
+        filters = Filters(parent[:64], wave[:200], phase[:32], status[:20])
+        view = programme_overview(person=person, as_of=today(), filters=filters)
+        return page(
+            request,
+            "dashboard.html.j2",
+            person=person,
+            csrf=csrf,
+            view=view,
+            filters=filters,
+            phases=PHASE_ORDER,
+            statuses=("not_started", "open", "due_soon", "overdue", "done"),
+        )
+
     @app.get("/favicon.ico")
     def favicon():
         return Response(status_code=204)

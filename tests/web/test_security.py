@@ -219,3 +219,26 @@ def test_the_english_switch(users):
     browser.get("/lang/en")
     page = browser.get("/unit/HP-DANGLAM").text
     assert "To complete" in page and "Sign out" in page and 'lang="en"' in page
+
+
+def _progress(page: str) -> dict[tuple[str, str], int]:
+    """Units per (wave, phase) in the dashboard's progress table."""
+    rows = re.findall(r'data-wave="([^"]+)" data-phase="(\w+)">(.*?)</tr>', page, re.S)
+    return {
+        (wave[:6], phase): sum(int(n) for n in re.findall(r'class="count-\w+">(\d+)<', cells))
+        for wave, phase, cells in rows
+    }
+
+
+def test_the_dashboard_counts_the_province_only_and_filters(users):
+    browser, _ = signed_in("hp@example.org")
+    page = browser.get("/dashboard").text
+    assert "Lần rà soát gần nhất" in page and "14/03/2023" in page
+    progress = _progress(page)  # HP-HAIAN in wave 1, HP-DANGLAM in wave 2: one unit each
+    assert progress[("Đợt 1 ", "survey")] == 1 and progress[("Đợt 2 ", "survey")] == 1
+    everything, _ = signed_in("all@example.org")
+    assert _progress(everything.get("/dashboard").text)[("Đợt 1 ", "survey")] == 6
+    narrowed = everything.get("/dashboard", params={"phase": "survey", "parent": "HP-HAIAN"})
+    assert _progress(narrowed.text) == {("Đợt 1 ", "survey"): 1, ("Đợt 2 ", "survey"): 1}
+    unit, _ = signed_in(HAIAN)
+    assert unit.get("/dashboard").status_code == 404

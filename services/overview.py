@@ -1,0 +1,84 @@
+"""The coordinator's view of a programme as the dashboard asks for it: progress per wave and
+phase, late units, the last sweep and the outbox, within the person's scope and filters."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from models.access.roles import Person, lineage, reaches
+from models.kernel.database import read_session
+from models.kernel.lookups import get_programme
+from models.kernel.vocabulary import PHASES
+from models.phases.status import StatusRow, status_rows
+from models.phases.sweeps import last_sweep
+from models.reminders.delivery import Backlog, backlog
+from services.resources import read_database
+from services.workspace import parents_of
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard narrows to (empty: everything in scope)."""
+
+    parent: str = ""
+    wave: str = ""
+    phase: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A programme at a glance, as of a day."""
+
+    programme: str
+    title: str
+    as_of: date
+    waves: tuple[str, ...]
+    counts: dict[tuple[str, str], Counter]  # (wave, phase) -> status -> units
+    late: tuple[StatusRow, ...]  # overdue phase runs, most late first
+    rows: int
+    last_sweep: date | None
+    outbox: Backlog
+
+
+def programme_overview(*, person: Person, as_of: date, filters: Filters) -> Overview:
+    """Progress per wave and phase and the late units, of the units the person reaches."""
+    with read_session(read_database()) as session:
+        programme = get_programme(session, person.programme)
+        parents = parents_of(session, programme.id)
+        scope = {
+            code
+            for code in parents
+            if reaches(person, code, parents)
+            and (not filters.parent or filters.parent in lineage(code, parents))
+        }
+        rows = [
+            r
+            for r in status_rows(session, as_of, programme.code)
+            if r.unit in scope
+            and (not filters.wave or r.wave == filters.wave)
+            and (not filters.phase or r.phase == filters.phase)
+            and (not filters.status or r.status == filters.status)
+        ]
+        counts: dict[tuple[str, str], Counter] = {}
+        for r in rows:
+            counts.setdefault((r.wave, r.phase), Counter())[r.status] += 1
+        sweep = last_sweep(session, programme.id)
+        waves = tuple(dict.fromkeys(r.wave for r in rows))
+        late = tuple(
+            sorted((r for r in rows if r.status == "overdue"), key=lambda r: (-r.late_days, r.unit))
+        )
+        return Overview(
+            programme.code,
+            programme.title,
+            as_of,
+            waves,
+            counts,
+            late,
+            len(rows),
+            sweep.as_of if sweep else None,
+            backlog(session, programme.id),
+        )
+
+
+PHASE_ORDER = PHASES
