@@ -13,7 +13,8 @@ from models.kernel.database import read_session, write_session
 from models.kernel.lookups import get_programme
 from models.kernel.tables import AssessmentReview, Unit
 from models.phases.reconcile import programme_catalogue
-from services.resources import database, read_database
+from services.records import advance_one
+from services.resources import acting_as, database, read_database
 from services.workspace import OutOfScopeError, checked_unit, parents_of
 
 
@@ -91,6 +92,7 @@ def submit_answers(
     """Keep the answers, then submit them for review (every indicator rated)."""
     save_answers(person=person, unit=unit, answers=answers)
     _act(person, unit, "submit", review.submit, person.display, on)
+    _advance(person, unit, on)
 
 
 def send_back(*, person: Person, unit: str, comment: str, per_indicator: dict[str, str]) -> None:
@@ -101,6 +103,13 @@ def send_back(*, person: Person, unit: str, comment: str, per_indicator: dict[st
 def confirm(*, person: Person, unit: str, changes: dict[str, str], on: date) -> None:
     """Confirm the submitted ratings (changing those in `changes`)."""
     _act(person, unit, "review", review.confirm, changes, person.display, on)
+    _advance(person, unit, on)
+
+
+def _advance(person: Person, unit: str, on: date) -> None:
+    """Take the unit on at once, as recording a fact does (its self-assessment may close)."""
+    with acting_as(person.actor):
+        advance_one(programme=person.programme, unit=unit, as_of=on)
 
 
 def waiting_reviews(*, person: Person) -> list[tuple[str, str, int, str]]:
