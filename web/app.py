@@ -17,7 +17,7 @@ from config import PROJECT_ROOT
 from config.settings import get_settings
 from models.access.roles import Person, Role
 from models.kernel.problems import InputError, NotFoundError
-from models.kernel.vocabulary import phase_short_label, rating_label, status_label
+from models.kernel.vocabulary import PHASES, phase_short_label, rating_label, status_label
 from web.labels import WORDS
 from web.security import (
     HEADERS,
@@ -250,7 +250,7 @@ def create_app(as_of: date | None = None) -> FastAPI:
             person=person,
             csrf=csrf,
             unit=view,
-            done=done[:200],
+            done=done if done in PHASES else "",
             as_of=today(),
         )
 

@@ -212,6 +212,9 @@ def test_every_response_carries_a_content_security_policy(users):
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
         assert response.headers["referrer-policy"] == "no-referrer"
     assert client().get("/unit/HP-DANGLAM").status_code == 401  # not signed in
+    for hostile in ("?done=<b>x</b>", "?done=survey%00", "/../HP-HAIAN"):
+        answer = browser.get(f"/unit/HP-DANGLAM{hostile}")
+        assert answer.status_code in (200, 404) and "<b>x</b>" not in answer.text
 
 
 def test_the_english_switch(users):
