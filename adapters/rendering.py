@@ -42,8 +42,11 @@ def render_text(template: str, **data: object) -> str:
 def render_digest(digest: dict, kind: str = "reminder") -> tuple[str, str, str]:
     """Subject, text and HTML of a digest (`reminder` to units, `expert_sessions` to experts),
     in the programme's language."""
+    from config.settings import get_settings
+
     lang = digest["language"]
     data = {k: v for k, v in digest.items() if k != "item_ids"}
+    data["web_url"] = get_settings().web_url.rstrip("/")  # each unit's page, in reminders
     subject = render_text(f"email/{kind}.{lang}.subject.j2", **data).strip()
     return (
         " ".join(subject.split()),

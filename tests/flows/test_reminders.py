@@ -73,11 +73,13 @@ def test_vietnamese_subject_and_body_arrive_intact(pilot, smtp):
     assert "Ủy ban nhân dân quận Hải An (HP-HAIAN) - Giai đoạn: Chuẩn bị và khảo sát" in body
     assert "Hạn hoàn thành: Thứ Sáu, ngày 24 tháng 3 năm 2023 - còn 10 ngày làm việc" in body
     assert "Ban hành quyết định thành lập Ban chỉ đạo và Tổ công tác ISO (số, ngày)" in body
+    assert "Xem và nộp hồ sơ trực tuyến: http://127.0.0.1:8000/unit/HP-HAIAN\n" in body
     assert "chicuc.tdc@haiphong.example" in body and message["Reply-To"] == (
         "chicuc.tdc@haiphong.example"
     )
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Chuẩn bị và khảo sát thông tin sơ bộ" in html
+    assert 'href="http://127.0.0.1:8000/unit/HP-HAIAN"' in html
     sweep(date(2023, 3, 24))  # the survey's due date
     last = [m for m in smtp.messages() if m["To"] == "ubnd@haian.haiphong.example"][-1]
     assert "hôm nay là hạn cuối" in text_of(last)
