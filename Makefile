@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-delivery bench-experts server worker lock clean templates
+.PHONY: demo test lint format bench bench-delivery bench-experts bench-web server worker lock clean templates
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-delivery: $(STAMP)
 
 bench-experts: $(STAMP)
 	$(BIN)/python -m bench.experts
+
+bench-web: $(STAMP)
+	$(BIN)/python -m bench.web
 
 # A long-running Prefect server at ROLLOUT_PREFECT_API_URL (default http://127.0.0.1:4200/api),
 # so commands skip the 10-16 s start of an embedded one; export the same URL where rollout runs.

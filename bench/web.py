@@ -1,0 +1,151 @@
+"""Load the web application on the national programme (`make bench-web`): 50 concurrent users
+on 127.0.0.1 for 60 s on the coordinator's dashboard, then on a unit's page; requests/s,
+p50/p95/p99 and errors. Targets: p95 <= 300 ms, no errors. Runs in a scratch ROLLOUT_HOME.
+
+`python -m bench.web [SECONDS] [USERS]` changes the duration and the number of users.
+"""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+AS_OF = date(2026, 2, 2)  # waves 1-3 have their survey open, wave 1 overdue
+
+
+def main() -> None:
+    """Build the national programme, sign two users in, serve, load, print the figures."""
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    users = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    scratch = Path(tempfile.mkdtemp(prefix="rollout-bench-web-"))
+    os.environ["ROLLOUT_HOME"] = str(scratch / "var")
+    from adapters.prefect_runtime import configure_prefect, flow_settings
+    from bench.generate import generate
+    from config.settings import get_settings
+
+    get_settings.cache_clear()
+    configure_prefect(get_settings())
+    programme = generate(scratch / "programme", draft_on_open=False)
+    with flow_settings():
+        from flows.phases import daily_sweep
+        from flows.plan import init_programme
+
+        init_programme(str(programme), date(2026, 1, 2))
+        daily_sweep("VN-NATIONAL", AS_OF)
+    cookies = _signed_in()
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cli.app",
+            "web",
+            "--port",
+            str(port),
+            "--as-of",
+            str(AS_OF),
+            "--workers",
+            "2",
+        ],
+        env={**os.environ, "ROLLOUT_WEB_URL": f"http://127.0.0.1:{port}"},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait(base)
+        rows = []
+        for name, path, cookie in (
+            ("coordinator's dashboard", "/dashboard", cookies["coordinator"]),
+            ("a unit's page", f"/unit/{cookies['unit_code']}", cookies["unit"]),
+        ):
+            figures = asyncio.run(_load(base + path, cookie, users, seconds))
+            rows.append((name, figures))
+    finally:
+        server.terminate()
+        server.wait(30)
+    print(f"\n{users} concurrent users, {seconds:g} s each, 3,355 units, as of {AS_OF}:")
+    for name, f in rows:
+        print(
+            f"- {name}: {f['rps']:.1f} requests/s, p50 {f['p50']:.0f} ms, p95 {f['p95']:.0f} ms,"
+            f" p99 {f['p99']:.0f} ms, {f['errors']} errors of {f['requests']}"
+        )
+
+
+def _signed_in() -> dict:
+    from services.access import add_user, sign_in, sign_in_link
+
+    add_user(programme="VN-NATIONAL", email="bo.khcn@example.org", role="coordinator", scope=[])
+    unit = "P00-C0034"
+    add_user(programme="VN-NATIONAL", email="unit@example.org", role="unit", scope=[unit])
+    out = {"unit_code": unit}
+    for key, email in (("coordinator", "bo.khcn@example.org"), ("unit", "unit@example.org")):
+        token = sign_in_link(programme="VN-NATIONAL", email=email).rsplit("/", 1)[1]
+        out[key] = sign_in(token=token).cookie
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(base: str) -> None:
+    import httpx
+
+    for _ in range(300):
+        try:
+            httpx.get(base + "/favicon.ico", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit("the web application did not start")
+
+
+async def _load(url: str, cookie: str, users: int, seconds: float) -> dict:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    end = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=users)
+    async with httpx.AsyncClient(
+        cookies={"rollout_session": cookie}, limits=limits, timeout=120
+    ) as client:
+
+        async def user() -> None:
+            nonlocal errors
+            while time.perf_counter() < end:
+                start = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append((time.perf_counter() - start) * 1000)
+                errors += not ok
+
+        began = time.perf_counter()
+        await asyncio.gather(*(user() for _ in range(users)))
+        took = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0
+
+    return {
+        "rps": len(latencies) / took,
+        "p50": pct(0.5),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "errors": errors,
+        "requests": len(latencies),
+    }
+
+
+if __name__ == "__main__":
+    main()
