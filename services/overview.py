@@ -2,8 +2,9 @@
 phase, late units, the last sweep and the outbox, within the person's scope and filters."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from models.access.roles import Person, lineage, reaches
 from models.kernel.database import read_session
@@ -13,7 +14,7 @@ from models.phases.status import StatusRow, status_rows
 from models.phases.sweeps import last_sweep
 from models.reminders.delivery import Backlog, backlog
 from services.resources import read_database
-from services.workspace import parents_of
+from services.workspace import audit_head, database_url, parents_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,22 @@ class Overview:
 
 
 def programme_overview(*, person: Person, as_of: date, filters: Filters) -> Overview:
-    """Progress per wave and phase and the late units, of the units the person reaches."""
+    """Progress per wave and phase and the late units, of the units the person reaches; the
+    standings are computed once per state of the audit chain (every change appends to it), the
+    last sweep and the outbox are read each time."""
+    with read_session(read_database()) as session:
+        programme = get_programme(session, person.programme)
+        progress = _progress(database_url(), person, as_of, filters, audit_head(session))
+        sweep = last_sweep(session, programme.id)
+        return replace(
+            progress,
+            last_sweep=sweep.as_of if sweep else None,
+            outbox=backlog(session, programme.id),
+        )
+
+
+@lru_cache(maxsize=64)
+def _progress(_url: str, person: Person, as_of: date, filters: Filters, _head: int) -> Overview:
     with read_session(read_database()) as session:
         programme = get_programme(session, person.programme)
         parents = parents_of(session, programme.id)
@@ -63,7 +79,6 @@ def programme_overview(*, person: Person, as_of: date, filters: Filters) -> Over
         counts: dict[tuple[str, str], Counter] = {}
         for r in rows:
             counts.setdefault((r.wave, r.phase), Counter())[r.status] += 1
-        sweep = last_sweep(session, programme.id)
         waves = tuple(dict.fromkeys(r.wave for r in rows))
         late = tuple(
             sorted((r for r in rows if r.status == "overdue"), key=lambda r: (-r.late_days, r.unit))
@@ -76,8 +91,8 @@ def programme_overview(*, person: Person, as_of: date, filters: Filters) -> Over
             counts,
             late,
             len(rows),
-            sweep.as_of if sweep else None,
-            backlog(session, programme.id),
+            None,
+            Backlog(0, None, None),
         )
 
 

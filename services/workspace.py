@@ -3,15 +3,17 @@ and hands in through the web: every read and write checks the person's scope fir
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from config.settings import get_settings
 from models.access.roles import Person, may_change, reaches
 from models.kernel.database import read_session
 from models.kernel.lookups import get_programme
 from models.kernel.problems import NotFoundError
-from models.kernel.tables import Evidence, PhaseRun, Unit
+from models.kernel.tables import AuditEvent, Evidence, PhaseRun, Unit
 from models.kernel.vocabulary import PHASES
 from models.phases.completion import parse_requirements
 from models.phases.status import StatusRow, status_rows
@@ -44,13 +46,30 @@ class UnitView:
     phases: tuple[PhaseView, ...]
 
 
+def database_url() -> str:
+    """The database the views are read from: part of every cached view's key."""
+    return get_settings().engine_url
+
+
+def audit_head(session) -> int:
+    """The audit chain's last sequence number: it grows with every change of state, so a
+    view computed at one head holds until the next."""
+    return session.scalar(select(func.max(AuditEvent.seq))) or 0
+
+
 def parents_of(session, programme_id: int) -> dict[str, str | None]:
-    """Every unit's parent code in a programme, for scope checks."""
-    return dict(
-        session.execute(
-            select(Unit.code, Unit.parent_code).where(Unit.programme_id == programme_id)
-        ).all()
-    )
+    """Every unit's parent code in a programme, for scope checks (read once per head)."""
+    return _parents(database_url(), programme_id, audit_head(session))
+
+
+@lru_cache(maxsize=8)
+def _parents(url: str, programme_id: int, _head: int) -> dict[str, str | None]:
+    with read_session(read_database()) as session:
+        return dict(
+            session.execute(
+                select(Unit.code, Unit.parent_code).where(Unit.programme_id == programme_id)
+            ).all()
+        )
 
 
 def units_in_scope(*, person: Person) -> list[tuple[str, str]]:
@@ -75,9 +94,21 @@ def checked_unit(session, person: Person, code: str) -> tuple:
 
 
 def unit_view(*, person: Person, unit: str, as_of: date) -> UnitView:
-    """A unit's phases as of a day, with what each still needs and what was handed in."""
+    """A unit's phases as of a day, with what each still needs and what was handed in
+    (computed once per state of the audit chain)."""
     with read_session(read_database()) as session:
         programme, row = checked_unit(session, person, unit)
+        head = audit_head(session)
+    return _unit_view(database_url(), programme.code, row.code, as_of, head)
+
+
+@lru_cache(maxsize=512)
+def _unit_view(_url: str, programme_code: str, unit: str, as_of: date, _head: int) -> UnitView:
+    with read_session(read_database()) as session:
+        programme = get_programme(session, programme_code)
+        row = session.scalar(
+            select(Unit).where(Unit.programme_id == programme.id, Unit.code == unit)
+        )
         steps = programme_steps(programme)
         rows = status_rows(session, as_of, programme.code, row.code)
         handed = session.execute(
