@@ -99,71 +99,44 @@ def create_app(as_of: date | None = None) -> FastAPI:
             raise Refused("the form's security token is missing or wrong; reload the page")
         return person
 
-    @app.exception_handler(SignInRequired)
-    async def _sign_in_required(request: Request, _exc):
+    def message(request: Request, status: int, title: str, text: str, problems=()):
+        """A page that says one thing (an error, a refusal), with the problems listed."""
+        words = WORDS[language(request)]
         return page(
             request,
             "message.html.j2",
-            401,
-            title=WORDS[language(request)]["signin"],
-            message=WORDS[language(request)]["expired"],
-            problems=[],
+            status,
+            title=words.get(title, title),
+            message=words.get(text, text),
+            problems=list(problems),
         )
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in_required(request: Request, _exc):
+        return message(request, 401, "signin", "expired")
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused):
-        return page(
-            request,
-            "message.html.j2",
-            403,
-            title=WORDS[language(request)]["refused"],
-            message=str(exc),
-            problems=[],
-        )
+        return message(request, 403, "refused", str(exc))
 
     @app.exception_handler(InputError)
     async def _bad_input(request: Request, exc: InputError):
-        return page(
-            request,
-            "message.html.j2",
-            400,
-            title=WORDS[language(request)]["refused"],
-            message=exc.render().splitlines()[0],
-            problems=[str(p) for p in exc.problems],
-        )
+        problems = [str(p) for p in exc.problems]
+        return message(request, 400, "refused", exc.render().splitlines()[0], problems)
 
     @app.exception_handler(NotFoundError)
     async def _not_found(request: Request, _exc):
-        return page(
-            request,
-            "message.html.j2",
-            404,
-            title="404",
-            message=WORDS[language(request)]["not_found"],
-            problems=[],
-        )
+        return message(request, 404, "404", "not_found")
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException):
-        return page(
-            request,
-            "message.html.j2",
-            exc.status_code,
-            title=str(exc.status_code),
-            message=WORDS[language(request)]["not_found"],
-            problems=[],
-        )
+        return message(request, exc.status_code, str(exc.status_code), "not_found")
 
     @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception):
+    async def _crash(request: Request, _exc: Exception):
         log.exception("web request %s %s failed", request.method, request.url.path)
-        return page(
-            request,
-            "message.html.j2",
-            500,
-            title="500",
-            message="Lỗi máy chủ; đã ghi lại. / Server error; it was logged.",
-            problems=[],
+        return message(
+            request, 500, "500", "Lỗi máy chủ; đã ghi lại. / Server error; it was logged."
         )
 
     @app.get("/lang/{lang}")
@@ -196,15 +169,7 @@ def create_app(as_of: date | None = None) -> FastAPI:
             raise Refused("the form's security token is missing or wrong; open the link again")
         signed = sign_in(token=token)
         if signed is None:
-            lang = language(request)
-            return page(
-                request,
-                "message.html.j2",
-                403,
-                title=WORDS[lang]["signin"],
-                message=WORDS[lang]["link_bad"],
-                problems=[],
-            )
+            return message(request, 403, "signin", "link_bad")
         settings = get_settings()
         response = RedirectResponse("/", 303)
         response.set_cookie(
