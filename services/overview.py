@@ -9,7 +9,6 @@ from functools import lru_cache
 from models.access.roles import Person, lineage, reaches
 from models.kernel.database import read_session
 from models.kernel.lookups import get_programme
-from models.kernel.vocabulary import PHASES
 from models.phases.status import StatusRow, status_rows
 from models.phases.sweeps import last_sweep
 from models.reminders.delivery import Backlog, backlog
@@ -94,6 +93,3 @@ def _progress(_url: str, person: Person, as_of: date, filters: Filters, _head: i
             None,
             Backlog(0, None, None),
         )
-
-
-PHASE_ORDER = PHASES

@@ -23,6 +23,7 @@ from web.security import (
     HEADERS,
     PRESESSION_COOKIE,
     SESSION_COOKIE,
+    local_path,
     same_token,
     upload_name_problem,
 )
@@ -134,15 +135,15 @@ def create_app(as_of: date | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, _exc: Exception):
-        log.exception("web request %s %s failed", request.method, request.url.path)
+        where = "/signin/…" if request.url.path.startswith("/signin/") else request.url.path
+        log.exception("web request %s %s failed", request.method, where)  # never a token
         return message(
             request, 500, "500", "Lỗi máy chủ; đã ghi lại. / Server error; it was logged."
         )
 
     @app.get("/lang/{lang}")
-    def switch_language(lang: str, request: Request):
-        back = request.headers.get("referer") or "/"
-        response = RedirectResponse(back if back.startswith(get_settings().web_url) else "/", 303)
+    def switch_language(lang: str, next: str = "/"):
+        response = RedirectResponse(local_path(next), 303)
         if lang in WORDS:
             response.set_cookie("lang", lang, samesite="lax", secure=get_settings().web_secure)
         return response
@@ -349,7 +350,7 @@ def create_app(as_of: date | None = None) -> FastAPI:
     def dashboard(
         request: Request, parent: str = "", wave: str = "", phase: str = "", status: str = ""
     ):
-        from services.overview import PHASE_ORDER, Filters, programme_overview
+        from services.overview import Filters, programme_overview
 
         person, csrf = signed_in(request)
         if person.role == Role.UNIT:
@@ -363,7 +364,7 @@ def create_app(as_of: date | None = None) -> FastAPI:
             csrf=csrf,
             view=view,
             filters=filters,
-            phases=PHASE_ORDER,
+            phases=PHASES,
             statuses=("not_started", "open", "due_soon", "overdue", "done"),
         )
 

@@ -50,3 +50,12 @@ def upload_name_problem(name: str | None) -> str | None:
     if not name.lower().endswith(ALLOWED_SUFFIXES):
         return f"only {', '.join(ALLOWED_SUFFIXES)} files are accepted"
     return None
+
+
+def local_path(target: str) -> str:
+    """`target` when it is a path of this application ('/unit/X?done=survey'), else '/': a
+    redirect never leads to another site ('//evil.example', 'https://…', '/\\evil')."""
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if local and len(target) < 500 and not any(ord(c) < 32 for c in target):
+        return target
+    return "/"

@@ -217,8 +217,12 @@ def test_every_response_carries_a_content_security_policy(users):
         assert answer.status_code in (200, 404) and "<b>x</b>" not in answer.text
 
 
-def test_the_english_switch(users):
+def test_the_english_switch_stays_on_the_page_and_never_leaves_the_site(users):
     browser, _ = signed_in(DANGLAM)
+    switched = browser.get("/lang/en", params={"next": "/unit/HP-DANGLAM"})
+    assert switched.headers["location"] == "/unit/HP-DANGLAM"
+    for elsewhere in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
+        assert browser.get("/lang/vi", params={"next": elsewhere}).headers["location"] == "/"
     browser.get("/lang/en")
     page = browser.get("/unit/HP-DANGLAM").text
     assert "To complete" in page and "Sign out" in page and 'lang="en"' in page
