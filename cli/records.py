@@ -17,6 +17,7 @@ from cli.common import (
     run_flow,
     user_errors,
 )
+from models.kernel.problems import InputError, Problem
 from models.kernel.vocabulary import Phase
 
 
@@ -33,8 +34,10 @@ def shipped_kinds(incomplete: str = "") -> list[str]:
 
 
 def record(
-    unit: str = typer.Argument(..., help="Unit code."),
-    phase: Phase = typer.Argument(..., case_sensitive=False, help="The unit's phase."),
+    unit: str | None = typer.Argument(None, help="Unit code (not with --from)."),
+    phase: Phase | None = typer.Argument(
+        None, case_sensitive=False, help="The unit's phase (not with --from)."
+    ),
     evidence: Path | None = typer.Option(None, help="A file handed in (kept by its sha256)."),
     decision: str | None = typer.Option(None, help="A decision's number, e.g. 'Số 12/QĐ-UBND'."),
     kind: str | None = typer.Option(
@@ -58,11 +61,31 @@ def record(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
     advance: bool = typer.Option(True, help="Then take the unit as far as its facts allow."),
+    from_file: Path | None = typer.Option(
+        None,
+        "--from",
+        help=(
+            "A CSV/XLSX of facts, one per row: unit, phase, date, and a decision's number or a "
+            "file's name (beside the sheet); kind, signer, attendees, note optional. Checked "
+            "whole: one bad row and nothing is recorded."
+        ),
+    ),
 ) -> None:
     """Record evidence or a decision for a unit's phase, then move the unit on."""
     from services.records import record as record_fact
 
+    if from_file is not None:
+        _record_file(from_file, unit, phase, programme, as_of)
+        return
     with user_errors():
+        if unit is None or phase is None:
+            raise InputError(
+                [
+                    Problem(
+                        "rollout record", None, "UNIT PHASE", "give a unit and a phase, or --from"
+                    )
+                ]
+            )
         done = record_fact(
             programme=programme,
             unit=unit,
@@ -92,6 +115,25 @@ def record(
             f"{moved.unit}: {', '.join(moved.moved) if moved.moved else 'no phase changed'}"
             + (f"; {moved.drafted} documents drafted." if moved.drafted else ".")
         )
+
+
+def _record_file(path: Path, unit, phase, programme, as_of) -> None:
+    """`rollout record --from FILE`: the whole sheet, or nothing."""
+    from services.facts import record_facts
+
+    with user_errors():
+        if unit is not None or phase is not None:
+            raise InputError(
+                [Problem("rollout record", None, "--from", "give a file or a unit, not both")]
+            )
+        done = record_facts(programme=programme, path=path, as_of=day_or_today(as_of))
+    out.print(
+        f"Recorded {done.facts} facts from {done.source} ({done.decisions} decisions, "
+        f"{done.files} files) for {len(done.units)} units.",
+        soft_wrap=True,
+    )
+    for change in done.moved:
+        out.print(f"  {change}")
 
 
 def reopen(

@@ -33,9 +33,10 @@ def same_token(given: str | None, expected: str | None) -> bool:
     return bool(given and expected) and hmac.compare_digest(given, expected)
 
 
-def upload_name_problem(name: str | None) -> str | None:
+def upload_name_problem(name: str | None, suffixes: tuple[str, ...] | None = None) -> str | None:
     """Why an uploaded file's name cannot be kept, or None: a name only (no folder, no '..'),
-    no control characters, one of the allowed types."""
+    no control characters, one of the allowed types (`suffixes`, default evidence's)."""
+    suffixes = suffixes or ALLOWED_SUFFIXES
     if not name or not name.strip():
         return "the file has no name"
     if (
@@ -47,8 +48,8 @@ def upload_name_problem(name: str | None) -> str | None:
         return f"{name[:80]!r} holds a folder or control characters: give the file's name only"
     if len(name) > 200:
         return "the file's name is longer than 200 characters"
-    if not name.lower().endswith(ALLOWED_SUFFIXES):
-        return f"only {', '.join(ALLOWED_SUFFIXES)} files are accepted"
+    if not name.lower().endswith(suffixes):
+        return f"only {', '.join(suffixes)} files are accepted here"
     return None
 
 

@@ -6,7 +6,7 @@ from models.kernel.database import read_session
 from models.kernel.tables import IndicatorRating
 from services.resources import database
 from tests.cli.test_commands import rollout
-from tests.web.test_security import DANGLAM, HAIAN, signed_in, users  # noqa: F401
+from tests.web.test_security import DANGLAM, HAIAN, signed_in
 
 CODES = [f"1.{i}" for i in range(1, 11)]
 
@@ -20,7 +20,7 @@ def _form(csrf: str, page: str, colour: str, action: str) -> dict:
     return data | {"evidence-1.1": "QĐ số 3/QĐ-UBND", "note-1.1": "đã ban hành"}
 
 
-def test_fill_submit_send_back_answer_and_confirm(users):  # noqa: F811
+def test_fill_submit_send_back_answer_and_confirm(users):
     unit, csrf = signed_in(HAIAN)
     page = unit.get("/unit/HP-HAIAN/assessment").text
     assert "Chưa điền" in page

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.access import sign_in_link
-from tests.web.test_security import AS_OF, HAIAN, users  # noqa: F401
+from tests.web.test_security import AS_OF, HAIAN
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ FLAGS = [
 
 
 @pytest.fixture
-def server(users, monkeypatch):  # noqa: F811
+def server(users, monkeypatch):
     """`rollout web`'s application served by uvicorn on a free port of 127.0.0.1."""
     import uvicorn
 

@@ -13,29 +13,11 @@ from models.kernel.tables import AuditEvent, Evidence, Unit
 from services.access import sign_in_link
 from services.resources import database
 from tests.cli.test_commands import rollout
-from tests.conftest import pilot_loaded
 from web.app import create_app
 
 DANGLAM = "ubnd@danglam.haian.haiphong.example"
 HAIAN = "ubnd@haian.haiphong.example"
 AS_OF = date(2023, 3, 14)  # survey open for every unit of wave 1
-
-
-USERS = pilot_loaded(
-    "2023-03-01",
-    ("sweep", "--as-of", "2023-03-14"),
-    ("users", "from-roster"),
-    ("users", "add", "hp@example.org", "--role", "coordinator", "--province", "HP-HAIAN"),
-    ("users", "add", "all@example.org", "--role", "coordinator"),
-    ("users", "add", "audit@example.org", "--role", "auditor"),
-    ("users", "add", "verifier@example.org", "--role", "verifier", "--unit", "HP-HAIAN"),
-)
-
-
-@pytest.fixture
-def users(home, prefect_harness, prepared_home):
-    """The pilot swept to 14/03/2023 (wave 1's survey open) with its web users (once a session)."""
-    prepared_home("pilot-web-2023-03-14", USERS)
 
 
 def client() -> TestClient:
