@@ -4,6 +4,7 @@ read and write checks the person's scope first."""
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -40,16 +41,6 @@ def _may_change(person: Person, unit: str) -> None:
         raise OutOfScopeError(f"{person.email} ({person.role}) cannot change {unit}")
 
 
-def unit_actions(
-    *, person: Person, unit: str, as_of: date
-) -> tuple[list[ItemRow], Progress | None]:
-    """The unit's action items (every period) and how far they have come."""
-    with read_session(read_database()) as session:
-        programme, row = checked_unit(session, person, unit)
-    rows, made = items(programme=programme.code, unit=row.code, period=None, as_of=as_of)
-    return rows, made.get(row.code)
-
-
 def update_action(
     *, person: Person, unit: str, item: int, status: str, note: str, on: date
 ) -> ItemRow:
@@ -67,28 +58,6 @@ def update_action(
     )
     with acting_as(person.actor):
         return edit(programme=programme.code, item=item, fields=fields)
-
-
-def unit_documents(*, person: Person, unit: str) -> list[DocumentLine]:
-    """The unit's documents, newest version of each type and language."""
-    from models.documents.registry import list_documents
-
-    with read_session(read_database()) as session:
-        programme, row = checked_unit(session, person, unit)
-        docs = list_documents(session, programme.id, row.code, None, None, True)
-        return [
-            DocumentLine(
-                d.id,
-                d.phase,
-                d.doc_type,
-                d.language,
-                d.version,
-                d.number_symbol,
-                d.issued_on,
-                Path(d.path).name,
-            )
-            for d in docs
-        ]
 
 
 def document_file(*, person: Person, unit: str, document: int) -> Path:
@@ -157,3 +126,52 @@ def form_answers(*, person: Person, unit: str, path: Path, name: str) -> int:
     }
     save_answers(person=person, unit=row.code, answers=answers)
     return sum(bool(a.rating) for a in filled.answers)
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    """Everything a unit's page shows: its phases, its action items and their progress, its
+    documents."""
+
+    view: object  # services.workspace.UnitView
+    actions: tuple[ItemRow, ...]
+    progress: Progress | None
+    documents: tuple[DocumentLine, ...]
+
+
+def unit_page(*, person: Person, unit: str, as_of: date) -> UnitPage:
+    """A unit's page, checked against the person's scope in one read, then computed once per
+    state of the audit chain (phases, facts, items and drafted documents all append to it)."""
+    from services.workspace import audit_head, database_url
+
+    with read_session(read_database()) as session:
+        programme, row = checked_unit(session, person, unit)
+        head = audit_head(session)
+    return _unit_page(database_url(), programme.code, row.code, as_of, head)
+
+
+@lru_cache(maxsize=512)
+def _unit_page(url: str, programme: str, unit: str, as_of: date, head: int) -> UnitPage:
+    from models.documents.registry import list_documents
+    from models.kernel.lookups import get_programme
+    from services.workspace import unit_view_at_head
+
+    view = unit_view_at_head(url, programme, unit, as_of, head)
+    rows, made = items(programme=programme, unit=unit, period=None, as_of=as_of)
+    with read_session(read_database()) as session:
+        found = get_programme(session, programme)
+        docs = tuple(_line(d) for d in list_documents(session, found.id, unit, None, None, True))
+    return UnitPage(view, tuple(rows), made.get(unit), docs)
+
+
+def _line(d: GeneratedDocument) -> DocumentLine:
+    return DocumentLine(
+        d.id,
+        d.phase,
+        d.doc_type,
+        d.language,
+        d.version,
+        d.number_symbol,
+        d.issued_on,
+        Path(d.path).name,
+    )

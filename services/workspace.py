@@ -99,11 +99,14 @@ def unit_view(*, person: Person, unit: str, as_of: date) -> UnitView:
     with read_session(read_database()) as session:
         programme, row = checked_unit(session, person, unit)
         head = audit_head(session)
-    return _unit_view(database_url(), programme.code, row.code, as_of, head)
+    return unit_view_at_head(database_url(), programme.code, row.code, as_of, head)
 
 
 @lru_cache(maxsize=512)
-def _unit_view(_url: str, programme_code: str, unit: str, as_of: date, _head: int) -> UnitView:
+def unit_view_at_head(
+    _url: str, programme_code: str, unit: str, as_of: date, _head: int
+) -> UnitView:
+    """A unit's view as the audit chain stood at `_head` (cached: the head names the state)."""
     with read_session(read_database()) as session:
         programme = get_programme(session, programme_code)
         row = session.scalar(

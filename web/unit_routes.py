@@ -20,24 +20,22 @@ XLSX_ONLY = (".xlsx",)
 @router.get("/unit/{code}")
 def unit_page(code: str, request: Request, done: str = ""):
     """A unit's five phases, what each needs and what was handed in; its items and documents."""
-    from services.unit_work import ITEM_STATES, unit_actions, unit_documents
-    from services.workspace import unit_view
+    from services.unit_work import ITEM_STATES, unit_page
 
     person, csrf = signed_in(request)
-    view = unit_view(person=person, unit=code, as_of=today(request))
-    actions, progress = unit_actions(person=person, unit=view.code, as_of=today(request))
+    shown = unit_page(person=person, unit=code, as_of=today(request))
     return page(
         request,
         "unit.html.j2",
         person=person,
         csrf=csrf,
-        unit=view,
+        unit=shown.view,
         done=done if done in PHASES or done in ("actions", "form") else "",
         as_of=today(request),
-        actions=actions,
-        progress=progress,
+        actions=shown.actions,
+        progress=shown.progress,
         item_states=ITEM_STATES,
-        documents=unit_documents(person=person, unit=view.code),
+        documents=shown.documents,
     )
 
 

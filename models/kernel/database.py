@@ -56,11 +56,18 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+_SCHEMA_SEEN: set[str] = set()  # databases found to have the schema (it is never dropped)
+
+
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for reading; fails with SchemaMissingError on an empty database."""
-    if not inspect(engine).has_table("programme"):
-        raise SchemaMissingError(str(engine.url))
+    """A session for reading; fails with SchemaMissingError on an empty database (looked
+    for until found once: a web page opens several sessions, each would ask again)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if url not in _SCHEMA_SEEN:
+        if not inspect(engine).has_table("programme"):
+            raise SchemaMissingError(str(engine.url))
+        _SCHEMA_SEEN.add(url)
     with Session(engine, expire_on_commit=False) as session:
         yield session
 
