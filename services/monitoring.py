@@ -4,7 +4,6 @@ outbox, the audit chain's check and a unit's full history, within the person's s
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 
 from sqlalchemy import or_, select
 
@@ -15,6 +14,7 @@ from models.kernel.tables import AuditEvent, OutboxMessage, Unit
 from models.phases.gantt import Chart, wave_chart
 from models.phases.status import status_rows
 from models.reminders.delivery import PENDING, SENDING, SENT
+from services.kept_views import kept_per_head
 from services.resources import read_database
 from services.workspace import audit_head, checked_unit, database_url, parents_of
 
@@ -61,7 +61,7 @@ def waves_and_chart(*, person: Person, as_of: date, wave: str) -> tuple[tuple[st
     return _chart(database_url(), person, as_of, wave, head)
 
 
-@lru_cache(maxsize=64)
+@kept_per_head(maxsize=64)
 def _chart(_url: str, person: Person, as_of: date, wave: str, _head: int):
     with read_session(read_database()) as session:
         programme, scope = _scope(session, person)
@@ -78,7 +78,7 @@ def heatmap_svg(*, person: Person, as_of: date, language: str) -> bytes:
     return _heatmap(database_url(), person, as_of, language, head)
 
 
-@lru_cache(maxsize=16)
+@kept_per_head(maxsize=16)
 def _heatmap(_url: str, person: Person, as_of: date, language: str, _head: int) -> bytes:
     from adapters.figures import heatmap
     from models.assessment.summary import rated_period, summarise

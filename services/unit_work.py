@@ -4,7 +4,6 @@ read and write checks the person's scope first."""
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from models.kernel.database import read_session
 from models.kernel.identifiers import inside
 from models.kernel.tables import ActionItem, GeneratedDocument
 from services.actions import ItemRow, edit, items
+from services.kept_views import kept_per_head
 from services.resources import acting_as, read_database
 from services.workspace import OutOfScopeError, checked_unit
 
@@ -150,7 +150,7 @@ def unit_page(*, person: Person, unit: str, as_of: date) -> UnitPage:
     return _unit_page(database_url(), programme.code, row.code, as_of, head)
 
 
-@lru_cache(maxsize=512)
+@kept_per_head(maxsize=512)
 def _unit_page(url: str, programme: str, unit: str, as_of: date, head: int) -> UnitPage:
     from models.documents.registry import list_documents
     from models.kernel.lookups import get_programme

@@ -3,7 +3,6 @@ and hands in through the web: every read and write checks the person's scope fir
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from models.kernel.vocabulary import PHASES
 from models.phases.completion import parse_requirements
 from models.phases.status import StatusRow, status_rows
 from models.programme.store import programme_steps
+from services.kept_views import kept_per_head
 from services.records import Recorded, record
 from services.resources import acting_as, read_database
 
@@ -62,7 +62,7 @@ def parents_of(session, programme_id: int) -> dict[str, str | None]:
     return _parents(database_url(), programme_id, audit_head(session))
 
 
-@lru_cache(maxsize=8)
+@kept_per_head(maxsize=8)
 def _parents(url: str, programme_id: int, _head: int) -> dict[str, str | None]:
     with read_session(read_database()) as session:
         return dict(
@@ -102,7 +102,7 @@ def unit_view(*, person: Person, unit: str, as_of: date) -> UnitView:
     return unit_view_at_head(database_url(), programme.code, row.code, as_of, head)
 
 
-@lru_cache(maxsize=512)
+@kept_per_head(maxsize=512)
 def unit_view_at_head(
     _url: str, programme_code: str, unit: str, as_of: date, _head: int
 ) -> UnitView:

@@ -2,6 +2,7 @@
 security headers on every response, and every error as a page that says what to do."""
 
 import logging
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +19,26 @@ from web.security import HEADERS
 log = logging.getLogger("rollout.web")
 
 
+# Requests served at once per process: as many as the database pool's connections (SQLAlchemy's
+# 5 + 10 overflow), so a request waits in the event loop's queue, never 30 s for a connection.
+WEB_THREADS = 15
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI):
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WEB_THREADS
+    yield
+
+
 def create_app(as_of: date | None = None) -> FastAPI:
     """The application; `as_of` fixes the day it acts as of (a replay, a test), else today."""
     from fastapi.staticfiles import StaticFiles
 
-    app = FastAPI(title="rollout", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="rollout", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan
+    )
     app.state.as_of = as_of
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for routes in (access_routes, unit_routes, programme_routes):

@@ -6,6 +6,7 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from config import PROJECT_ROOT
 from models.access.roles import Person, Role
@@ -44,16 +45,29 @@ def language(request: Request) -> str:
     return chosen if chosen in WORDS else "vi"
 
 
+def _helpers(lang: str) -> dict:
+    """What every template is given: the words and the labels in `lang`."""
+    return {
+        "t": WORDS[lang],
+        "lang": lang,
+        "phase_label": lambda p: phase_short_label(p, lang) if lang == "vi" else p,
+        "status_label": lambda s: status_label(s, lang),
+        "day": lambda d: d.strftime("%d/%m/%Y") if d else "",
+        "rating_label": lambda r: rating_label(r, lang) if r else "—",
+    }
+
+
+def fragment(lang: str, name: str, **data) -> Markup:
+    """Part of a page rendered on its own (to be kept, then placed in pages): nothing of the
+    visitor's session may go into it."""
+    return Markup(_PAGES.get_template(name).render(**_helpers(lang), **data))
+
+
 def page(request: Request, name: str, status: int = 200, **data) -> HTMLResponse:
     """A page rendered from its template, in the visitor's language."""
     lang = language(request)
     html = _PAGES.get_template(name).render(
-        t=WORDS[lang],
-        lang=lang,
-        phase_label=lambda p: phase_short_label(p, lang) if lang == "vi" else p,
-        status_label=lambda s: status_label(s, lang),
-        day=lambda d: d.strftime("%d/%m/%Y") if d else "",
-        rating_label=lambda r: rating_label(r, lang) if r else "—",
+        **_helpers(lang),
         person=data.pop("person", None),
         csrf=data.pop("csrf", ""),
         path=request.url.path,

@@ -3,17 +3,28 @@ the outbox, the audit chain's check, the verifier's list and the import of a fac
 every list also as Excel (`?format=xlsx`)."""
 
 from dataclasses import replace
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from models.access.roles import Role
 from models.kernel.problems import InputError, NotFoundError, Problem
 from models.kernel.vocabulary import PHASES
+from services.kept_views import kept_per_head
 from services.resources import acting_as
 from web.forms import receive, upload_folder
 from web.labels import WORDS
-from web.pages import checked_form, coordinating, language, page, signed_in, today
+from web.pages import (
+    checked_form,
+    coordinating,
+    fragment,
+    language,
+    page,
+    signed_in,
+    today,
+)
 from web.sheets import as_workbook
 
 router = APIRouter()
@@ -68,15 +79,35 @@ def dashboard(
             ],
             [[r.unit, r.unit_name, r.wave, r.phase, r.due, r.late_days] for r in view.late],
         )
-    return page(
-        request,
-        "dashboard.html.j2",
-        person=person,
-        csrf=csrf,
+    from services.workspace import database_url
+
+    body = _dashboard_body(
+        database_url(),
+        language(request),
+        view.as_of,
+        view.head,
+        person,
+        filters,
+        view.last_sweep,
+        view.outbox,
+    )
+    return page(request, "dashboard.html.j2", person=person, csrf=csrf, view=view, body=body)
+
+
+@kept_per_head(maxsize=64)
+def _dashboard_body(_url, lang, as_of, _head, person, filters, _sweep, _outbox) -> Markup:
+    """The dashboard's tables, rendered once per state (they hold nothing of a session)."""
+    from services.overview import programme_overview
+
+    view = programme_overview(person=person, as_of=as_of, filters=filters)
+    return fragment(
+        lang,
+        "dashboard_body.html.j2",
         view=view,
         filters=filters,
         phases=PHASES,
         statuses=STATUSES,
+        query="&".join(f"{k}={quote(v)}" for k, v in vars(filters).items() if v),
     )
 
 
