@@ -138,3 +138,15 @@ def test_a_unit_hands_in_and_is_verified_and_the_coordinator_sees_it(server, bro
     for name, page in (("dashboard", coordinator), ("assessment", verifier), ("unit", unit)):
         shot = page.screenshot(path=str(tmp_path / f"{name}.png"))  # the README's pictures
         assert shot.startswith(b"\x89PNG")
+
+    coordinator.goto(f"{server}/gantt")
+    haian = coordinator.locator('svg#gantt g[data-unit="HP-HAIAN"][data-phase="survey"]')
+    assert haian.get_attribute("class") == "row status-done"
+    assert coordinator.locator("svg#gantt rect.forecast").count() > 30
+    assert coordinator.locator("svg#gantt #today").count() == 1
+    coordinator.screenshot(path=str(tmp_path / "gantt.png"))
+    coordinator.goto(f"{server}/unit/HP-HAIAN/history")
+    history = coordinator.locator("#history-lines").inner_text()
+    assert "assessment.confirmed" in history and "ratings.verified" in history
+    assert f"{HAIAN} (unit)" in history
+    coordinator.screenshot(path=str(tmp_path / "history.png"))
