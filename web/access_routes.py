@@ -161,6 +161,18 @@ def add_user_form(
     return RedirectResponse(f"/users?done={added.email}", 303)
 
 
+@router.post("/users/from-roster")
+def unit_users_from_roster(request: Request, csrf_token: str = Form("")):
+    """A unit user for every planned unit whose roster row has an e-mail (`users from-roster`)."""
+    from services.access import add_unit_users
+
+    person = checked_form(request, csrf_token)
+    _coordinator(request)
+    with acting_as(person.actor):
+        added = add_unit_users(programme=person.programme)
+    return RedirectResponse(f"/users?done={len(added)}", 303)
+
+
 @router.post("/users/link")
 def send_link(request: Request, csrf_token: str = Form(""), email: str = Form("")):
     """E-mail a fresh sign-in link to one of the programme's users."""

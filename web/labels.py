@@ -139,6 +139,7 @@ WORDS: dict[str, dict[str, str]] = {
         "excel": "Xuất Excel",
         "see_history": "Xem toàn bộ quá trình",
         "programme_pages": "Các trang của chương trình",
+        "from_roster": "Tạo tài khoản cho mọi đơn vị có thư điện tử trong danh sách",
     },
     "en": {
         "app": "TCVN ISO 18091:2020 rollout",
@@ -278,5 +279,6 @@ WORDS: dict[str, dict[str, str]] = {
         "excel": "Export to Excel",
         "see_history": "Full history",
         "programme_pages": "Programme pages",
+        "from_roster": "Create a user for every unit with an e-mail in the roster",
     },
 }

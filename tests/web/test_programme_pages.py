@@ -328,4 +328,11 @@ def test_a_coordinator_adds_a_user_and_lists_them(users):
     assert bad.status_code == 400
     rows = _sheet(browser.get("/users", params={"format": "xlsx"}))
     assert ("new@example.org", "verifier", "HP-DANGLAM") in rows
+    with write_session(database()) as session:
+        session.execute(
+            update(Unit).where(Unit.code == "HP-DULE").values(email="ubnd@dule.example")
+        )
+    assert browser.post("/users/from-roster", data={"csrf_token": csrf}).status_code == 303
+    rows = _sheet(browser.get("/users", params={"format": "xlsx"}))
+    assert ("ubnd@dule.example", "unit", "HP-DULE") in rows
     assert not any(r[1] == "king" for r in rows[2:])
