@@ -16,6 +16,7 @@ from cli import documents as cli_documents
 from cli import experts as cli_experts
 from cli import records as cli_records
 from cli import reminders as cli_reminders
+from cli import roster as cli_roster
 from cli import service as cli_service
 from cli import users as cli_users
 from cli.common import (
@@ -217,6 +218,7 @@ app.add_typer(cli_actions.actions_app, name="actions")
 app.add_typer(cli_reminders.calendar_app, name="calendar")
 app.add_typer(cli_experts.experts_app, name="experts")
 app.add_typer(cli_users.users_app, name="users")
+app.add_typer(cli_roster.roster_app, name="roster")
 app.command()(cli_reminders.reminders)
 app.command()(cli_reminders.serve)
 app.command()(cli_records.record)
