@@ -18,6 +18,7 @@ from cli import records as cli_records
 from cli import reminders as cli_reminders
 from cli import roster as cli_roster
 from cli import service as cli_service
+from cli import units as cli_units
 from cli import users as cli_users
 from cli.common import (
     AS_OF_HELP,
@@ -191,14 +192,26 @@ def show(
     programme: str | None = typer.Option(None, help=PROGRAMME_HELP),
     as_of: datetime | None = typer.Option(None, **DATE, help=AS_OF_HELP),
 ) -> None:
-    """One unit's five phase windows as a small Gantt chart."""
-    from cli.views import gantt
+    """One unit's five phase windows as a small Gantt chart, then what its predecessors did."""
+    from cli.views import gantt, past_table
+    from models.kernel.problems import NotFoundError
+    from services.lineage import predecessors_did
     from services.programmes import phase_status
 
     day = as_of.date() if as_of else today()
     with user_errors():
-        rows = phase_status(as_of=day, programme=programme, unit=unit)
-    out.print(gantt(rows, day, width=max(20, min(80, out.width - 56))))
+        earlier = predecessors_did(programme=programme, unit=unit)
+        try:
+            rows = phase_status(as_of=day, programme=programme, unit=unit)
+        except NotFoundError as exc:  # a successor not planned yet still shows its past
+            if not earlier:
+                raise
+            out.print(str(exc).strip("'\""))
+            rows = []
+    if rows:
+        out.print(gantt(rows, day, width=max(20, min(80, out.width - 56))))
+    if earlier:
+        out.print(past_table(earlier))
 
 
 @app.command()
@@ -219,6 +232,7 @@ app.add_typer(cli_reminders.calendar_app, name="calendar")
 app.add_typer(cli_experts.experts_app, name="experts")
 app.add_typer(cli_users.users_app, name="users")
 app.add_typer(cli_roster.roster_app, name="roster")
+app.add_typer(cli_units.units_app, name="units")
 app.command()(cli_reminders.reminders)
 app.command()(cli_reminders.serve)
 app.command()(cli_records.record)

@@ -133,3 +133,21 @@ def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
         if r.experts
     ]
     return Group(table, *assigned)
+
+
+def past_table(phases) -> Table:
+    """What a unit's predecessors did, phase by phase (models.programme.lineage.PastPhase)."""
+    table = Table(title=title("predecessors"), box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("unit", "phase", "status", "opened", "done", "evidence"):
+        table.add_column(heading(name), no_wrap=name != "unit")
+    for p in phases:
+        evidence = str(p.evidence) + (f" + {p.ratings} ratings" if p.ratings else "")
+        table.add_row(
+            f"{p.unit} · {p.unit_name}",
+            phase_word(p.phase),
+            status_word("not_started" if p.state == "planned" else p.state),
+            _d(p.opened) if p.opened else "",
+            _d(p.done) if p.done else "",
+            evidence,
+        )
+    return table

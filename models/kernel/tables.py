@@ -327,3 +327,20 @@ class AssessmentReview(SQLModel, table=True):
     comments: list = Field(sa_column=Column(JSON, nullable=False))  # the loop, oldest first
     updated_by: str
     updated_at: datetime
+
+
+class UnitLineage(SQLModel, table=True):
+    """One unit succeeded (wholly or in part) by another on a day (the 2025 reorganisation):
+    the predecessor keeps its history, the successor's views show it. A predecessor with more
+    than one successor is a partial split, for the coordinator to decide which carries on."""
+
+    __tablename__ = "unitlineage"
+    __table_args__ = (UniqueConstraint("programme_id", "predecessor", "successor"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    predecessor: str = Field(max_length=64, index=True)
+    successor: str = Field(max_length=64, index=True)
+    effective: date
+    partial: bool = False
+    carries: bool | None = None  # a partial split decided: this successor carries on (or not)
+    created_at: datetime

@@ -13,7 +13,7 @@ from models.kernel.vocabulary import nfc
 
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code", "email")
 MAX_ROSTER_BYTES = 20 * 2**20  # a national roster of 3,355 units is about 0.3 MB
-OPTIONAL_COLUMNS = ("successor_code", "merged_on", "officials", "note")
+OPTIONAL_COLUMNS = ("successor_code", "predecessors", "merged_on", "officials", "note")
 
 # Canonical level -> tier (1 province, 2 district, 3 commune level), and accepted spellings.
 TIERS = {"province": 1, "district": 2, "commune": 3, "ward": 3, "special_zone": 3}
@@ -48,6 +48,7 @@ class UnitRecord:
     successor_code: str | None = None
     merged_on: date | None = None
     officials: int | None = None
+    predecessors: tuple[str, ...] = ()  # the units it succeeds (from merged_on), maybe gone
 
 
 def cell_text(value: object) -> str:
@@ -233,8 +234,20 @@ def load_roster(path: Path) -> list[UnitRecord]:
             except ValueError:
                 bad("officials", f"{row['officials']!r} is not a count of officials; write e.g. 25")
                 officials = None
-        if bool(successor) != bool(row.get("merged_on")):
-            bad("successor_code", "successor_code and merged_on go together; give both or neither")
+        predecessors = tuple(
+            dict.fromkeys(row.get("predecessors", "").replace(";", " ").replace(",", " ").split())
+        )
+        for earlier in predecessors:
+            if problem := code_problem(earlier):
+                bad("predecessors", problem)
+            elif earlier == code:
+                bad("predecessors", "a unit cannot succeed itself")
+        if bool(successor or predecessors) != bool(row.get("merged_on")):
+            bad(
+                "merged_on",
+                "merged_on is the day a successor_code or the predecessors took effect; "
+                "give it with them, and only with them",
+            )
         records.append(
             UnitRecord(
                 code,
@@ -245,6 +258,7 @@ def load_roster(path: Path) -> list[UnitRecord]:
                 successor,
                 merged_on,
                 officials,
+                predecessors,
             )
         )
 

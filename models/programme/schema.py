@@ -29,6 +29,19 @@ class WaveIn(_Strict):
     start: date
     units: list[str] = Field(min_length=1)
 
+    @field_validator("units", mode="before")
+    @classmethod
+    def _codes_as_written(cls, value):
+        """A code YAML read as a number (11413, 00004) is refused: it may have lost zeros."""
+        if isinstance(value, list):
+            for code in value:
+                if isinstance(code, int | float) and not isinstance(code, bool):
+                    raise ValueError(
+                        f"{code} was read as a number; write official codes in quotes "
+                        "('11413', '00004'), or a leading zero is lost"
+                    )
+        return value
+
 
 class PhaseIn(_Strict):
     duration_days: int | None = Field(default=None, gt=0)

@@ -11,6 +11,7 @@ from models.kernel.calendar import WorkingCalendar
 from models.kernel.tables import CalendarOverride, Programme, Unit, Wave
 from models.phases.planning import PhaseStep
 from models.programme.file import ProgrammeSpec
+from models.programme.lineage import store_lineage
 
 _UNIT_FIELDS = ("name", "level", "parent_code", "email", "successor_code", "merged_on", "officials")
 
@@ -53,6 +54,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
     wave_ids, wave_changes = _store_waves(session, programme, spec)
     changes += wave_changes
     counts = _store_units(session, programme, spec, wave_ids, changes)
+    changes += store_lineage(session, programme, spec.units, spec.source_file, now)
     append_changes(session, changes, actor, now)
     return {"programme": code, "units": len(spec.units), **counts, "events": len(changes)}
 

@@ -189,7 +189,7 @@ def test_bad_email_and_merge_columns(tmp_path):
     assert any(":2: email: 'a@@x' is not an e-mail address" in m for m in found)
     assert any(":3: successor_code: unknown successor 'C'" in m for m in found)
     assert any(":4: merged_on: '01/07/2025' is not a date; write YYYY-MM-DD" in m for m in found)
-    assert any(":5: successor_code: successor_code and merged_on go together" in m for m in found)
+    assert any(":5: merged_on: merged_on is the day a successor_code" in m for m in found)
 
 
 def test_missing_and_unknown_columns(tmp_path):
