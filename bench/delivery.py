@@ -19,6 +19,7 @@ from email import message_from_bytes
 from pathlib import Path
 
 from adapters.prefect_runtime import wait_for_server
+from bench.generate import first_wave_communes
 
 ROLLOUT = Path(sys.executable).with_name("rollout")
 RECORD = ("--kind", "survey_answers", "--as-of", "2026-03-02")
@@ -159,7 +160,7 @@ def _record_times(scratch: Path, runs: int = 5) -> list[tuple[str, str]]:
             wait_for_server(env["ROLLOUT_PREFECT_API_URL"])
         times = []
         for n in range(runs):
-            unit = f"P00-C{34 * (n + (0 if server is None else runs)):04d}"  # wave 1: open
+            unit = first_wave_communes()[n + (0 if server is None else runs)]  # wave 1: open
             t = time.perf_counter()
             subprocess.run(
                 [str(ROLLOUT), "record", unit, "survey", "--evidence", str(evidence), *RECORD],

@@ -23,7 +23,7 @@ def main() -> None:
     from adapters.prefect_runtime import configure_prefect, flow_settings
     from bench.assessments import import_forms
     from bench.documents import survey_documents
-    from bench.generate import generate
+    from bench.generate import first_wave_communes, generate
     from bench.reminders import busy_reminders
     from config.settings import get_settings
 
@@ -71,7 +71,7 @@ def main() -> None:
     )
     figures.append(("peak memory of the bench process (every step above)", f"{_peak_mb():.0f} MB"))
 
-    for args in (["status", "--format", "json"], ["status"], ["show", "P00-C0000"]):
+    for args in (["status", "--format", "json"], ["status"], ["show", first_wave_communes()[0]]):
         t = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", _REPORTING_PEAK, *args, "--as-of", "2026-03-02"],

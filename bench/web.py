@@ -16,6 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.generate import first_wave_communes
 from bench.load import load
 
 AS_OF = date(2026, 2, 2)  # waves 1-3 have their survey open, wave 1 overdue
@@ -88,7 +89,7 @@ def _signed_in() -> dict:
     from services.access import add_user, sign_in, sign_in_link
 
     add_user(programme="VN-NATIONAL", email="bo.khcn@example.org", role="coordinator", scope=[])
-    unit = "P00-C0034"
+    unit = first_wave_communes()[1]
     add_user(programme="VN-NATIONAL", email="unit@example.org", role="unit", scope=[unit])
     out = {"unit_code": unit}
     for key, email in (("coordinator", "bo.khcn@example.org"), ("unit", "unit@example.org")):

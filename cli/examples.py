@@ -16,6 +16,7 @@ EXAMPLES: dict[str, list[str]] = {
         'rollout record HP-HAIAN survey --decision "Số 12/QĐ-UBND" --on 20/03/2023 '
         '--signer "Nguyễn Văn A"',
         "rollout record HP-HAIAN training --evidence diem-danh.pdf --attendees 36",
+        "rollout record --from su-kien-thang-3.xlsx --as-of 2023-03-31",
     ],
     "reopen": ['rollout reopen HP-HAIAN survey --reason "Quyết định ghi sai số"'],
     "sweep": ["rollout sweep --as-of 2023-03-06", "rollout sweep --phase training"],
@@ -59,6 +60,12 @@ EXAMPLES: dict[str, list[str]] = {
     "users from-roster": ["rollout users from-roster --programme HP-2023-PILOT"],
     "users link": ["rollout users link ubnd.danglam@haiphong.example"],
     "users list": ["rollout users list"],
+    "roster official": [
+        'rollout roster official --province "Hải Phòng" --output hai-phong.csv',
+        "rollout roster official --output vietnam.xlsx",
+    ],
+    "units lineage": ["rollout units lineage 11413", "rollout units lineage 314 --format json"],
+    "units decide": ["rollout units decide HP-KIENTHUY 11680"],
     "web": ["rollout web --host 0.0.0.0 --port 8000", "rollout web --as-of 2023-05-15"],
     "actions draft": ["rollout actions draft HP-HAIAN --period 2023"],
     "actions add": [
