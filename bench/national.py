@@ -1,4 +1,4 @@
-"""Time init+plan and status for the synthetic national programme (`make bench`).
+"""Time init+plan and status for the national programme on the official roster (`make bench`).
 
 Targets on a 2-core machine: init+plan of 3,355 units x 5 phases within 10 s of flow time
 (the one-time start of Prefect's embedded server not counted), status within 2 s, peak

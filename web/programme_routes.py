@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from models.access.roles import Role
 from models.kernel.problems import InputError, NotFoundError, Problem
-from models.kernel.vocabulary import PHASES
+from models.kernel.vocabulary import PHASES, status_label
 from services.kept_views import kept_per_head
 from services.resources import acting_as
 from web.forms import receive, upload_folder
@@ -57,13 +57,29 @@ def dashboard(
     phase: str = "",
     status: str = "",
     format: str = "",
+    table: str = "",
 ):
-    """Progress per wave and phase, the late units, the last sweep and the outbox."""
+    """Progress per wave and phase, the late units, the last sweep and the outbox (as Excel:
+    the late units, or with `table=progress` the counts per wave and phase)."""
     from services.overview import Filters, programme_overview
 
     person, csrf = coordinating(request)
     filters = Filters(parent[:64], wave[:200], phase[:32], status[:20])
     view = programme_overview(person=person, as_of=today(request), filters=filters)
+    if format == "xlsx" and table == "progress":
+        lang = language(request)
+        words = WORDS[lang]
+        return as_workbook(
+            "progress",
+            f"{view.title} · {words['dashboard']} · {view.as_of:%d/%m/%Y}",
+            [words["wave"], words["phase"], *(status_label(s, lang) for s in STATUSES)],
+            [
+                [w, p, *(view.counts[(w, p)][s] for s in STATUSES)]
+                for w in view.waves
+                for p in PHASES
+                if (w, p) in view.counts
+            ],
+        )
     if format == "xlsx":
         words = WORDS[language(request)]
         return as_workbook(

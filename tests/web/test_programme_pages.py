@@ -67,6 +67,28 @@ def test_the_gantt_shows_baseline_forecast_and_today_within_scope(users):
     assert 'data-unit="HP-DANGLAM"' in text and 'data-unit="HP-CAUTRE"' not in text
 
 
+def test_the_dashboards_tables_export_to_excel_with_its_filters(users):
+    browser, _ = signed_in(PROVINCE)
+    page = browser.get("/dashboard", params={"phase": "survey"})
+    assert "format=xlsx&amp;table=progress" in page.text and "phase=survey" in page.text
+    rows = _sheet(
+        browser.get("/dashboard", params={"phase": "survey", "format": "xlsx", "table": "progress"})
+    )
+    assert rows[1] == (
+        "Đợt",
+        "Giai đoạn",
+        "Chưa bắt đầu",
+        "Đang thực hiện",
+        "Sắp đến hạn",
+        "Quá hạn",
+        "Hoàn thành",
+    )
+    assert {r[1] for r in rows[2:]} == {"survey"}
+    assert sum(sum(r[2:]) for r in rows[2:]) == 2  # the province's units: Hải An, Đằng Lâm
+    late = _sheet(browser.get("/dashboard", params={"format": "xlsx"}))
+    assert late[1][0] == "Mã"
+
+
 def test_heat_map_outbox_and_audit_pages(users):
     browser, _ = signed_in(ALL)
     svg = browser.get("/heatmap.svg")
