@@ -12,13 +12,14 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     """Write one filled form per unit (setup), then time reading, storing and scoring them all."""
     from sqlalchemy import select
 
-    from models.assessment.form import read_form, write_form
+    from models.assessment.form import write_form
     from models.assessment.ratings import record_form
     from models.assessment.scoring import pillar_scores, ranking
     from models.kernel.database import make_engine, read_session, write_session
     from models.kernel.lookups import get_programme
     from models.kernel.tables import IndicatorRating, Unit
     from models.phases.reconcile import programme_catalogue
+    from services.assessment import read_forms
 
     engine = make_engine(settings.engine_url)
     folder = Path(settings.home) / "forms"
@@ -41,7 +42,8 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     wrote = time.perf_counter() - t
 
     t = time.perf_counter()
-    forms = [read_form(path, catalogue) for path in paths]
+    forms, problems = read_forms(paths, catalogue, None)  # as `rollout assess import` reads
+    assert not problems, problems[:3]
     read = time.perf_counter() - t
     t = time.perf_counter()
     with write_session(engine) as session:

@@ -47,19 +47,21 @@ def main() -> None:
         from flows.plan import init_programme
 
         as_of = date(2026, 3, 2)
+        _reset_peak()
         t = time.perf_counter()
         result = init_programme(str(programme), as_of)
         figures.append(("init+plan, 3,355 units x 5 phases (flow time)", _s(t)))
+        figures.append(_step_peak())
         assert result["planned"]["planned"] == 3355, result
         t = time.perf_counter()
         result = init_programme(str(programme), as_of)
         figures.append(("init+plan again, nothing changed (flow time)", _s(t)))
         assert result["planned"]["unchanged"] == 3355, result
 
-        figures += survey_documents(settings)
-        figures += _busy_sweep(settings)
-        figures += busy_reminders(settings)
-        figures += import_forms(settings)
+        for step in (survey_documents, _busy_sweep, busy_reminders, import_forms):
+            _reset_peak()
+            figures += step(settings)
+            figures.append(_step_peak())
 
     batches = -(-3355 // settings.batch_size)
     figures.append(
@@ -172,6 +174,18 @@ def _s(start: float) -> str:
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak() -> None:
+    """Start measuring a step's peak: Linux resets VmHWM to the current RSS on '5'."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _step_peak() -> tuple[str, str]:
+    """The peak resident memory since the last _reset_peak, as a figure."""
+    status = Path("/proc/self/status").read_text()
+    kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    return ("  peak memory of this step (VmHWM since the step began)", f"{kb / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -85,20 +85,11 @@ def import_forms(
 ) -> FormsImported:
     """Read filled forms back: every bad cell of every form is named, and nothing is imported
     if any is bad. `reading(number, path)` is told of each form as it is read."""
-    from models.assessment.form import read_form
     from models.assessment.ratings import record_form
 
     with read_session(read_database()) as session:
         catalogue = programme_catalogue(get_programme(session, programme))
-    key = form_key()
-    forms, problems = [], []
-    for number, path in enumerate(files, start=1):
-        if reading:
-            reading(number, path)
-        try:
-            forms.append(read_form(path, catalogue, key))
-        except InputError as exc:
-            problems.extend(exc.problems)
+    forms, problems = read_forms(files, catalogue, form_key(), reading)
     if problems:
         raise InputError(problems)
     totals = {"rated": 0, "changed": 0, "unrated": 0}
@@ -111,6 +102,51 @@ def import_forms(
             )
             totals = {k: totals[k] + counts[k] for k in totals}
     return FormsImported(len(forms), **totals)
+
+
+PARALLEL_FORMS = 64  # from this many forms on, they are read by a process per core
+
+
+def read_forms(files: list[Path], catalogue, key: bytes | None, reading=None) -> tuple:
+    """Read filled forms (CPU-bound: openpyxl parses each sheet), in file order: the forms read
+    and every problem of those that are not; with many forms, one process per core reads."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    forms, problems = [], []
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_FORMS or workers == 1:
+        outcomes = (_read_one(path, catalogue, key) for path in files)
+        return _collect(outcomes, files, reading, forms, problems)
+    # spawn, not fork: the parent may hold database connections and Prefect's threads
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        chunk = max(1, len(files) // (workers * 8))
+        outcomes = pool.map(
+            _read_one, files, [catalogue] * len(files), [key] * len(files), chunksize=chunk
+        )
+        return _collect(outcomes, files, reading, forms, problems)
+
+
+def _read_one(path: Path, catalogue, key):
+    """One form, or its problems (what a worker process sends back)."""
+    from models.assessment.form import read_form
+
+    try:
+        return read_form(path, catalogue, key)
+    except InputError as exc:
+        return exc.problems
+
+
+def _collect(outcomes, files, reading, forms: list, problems: list) -> tuple:
+    for number, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
+        if reading:
+            reading(number, path)
+        if isinstance(outcome, list):
+            problems.extend(outcome)
+        else:
+            forms.append(outcome)
+    return forms, problems
 
 
 def verify(

@@ -2,7 +2,7 @@
 outbox, the audit chain's check and a unit's full history, within the person's scope."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -117,17 +117,9 @@ def outbox_messages(*, person: Person, state: str) -> tuple[int, list[Message]]:
                 )
             )
             query = query.where(OutboxMessage.recipient.in_(emails - {None}))
+        names = [f.name for f in fields(Message)]  # the table's columns of the same names
         rows = [
-            Message(
-                m.recipient,
-                m.day,
-                m.subject,
-                m.status,
-                m.attempts,
-                m.last_error,
-                m.created_at,
-                m.sent_at,
-            )
+            Message(*(getattr(m, name) for name in names))
             for m in session.scalars(query.order_by(OutboxMessage.id.desc()))
         ]
     return len(rows), rows

@@ -2,7 +2,7 @@
 the outbox, the audit chain's check, the verifier's list and the import of a facts sheet;
 every list also as Excel (`?format=xlsx`)."""
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -201,19 +201,7 @@ def outbox_page(request: Request, state: str = "waiting", format: str = ""):
                 words["created"],
                 words["sent"],
             ],
-            [
-                [
-                    m.recipient,
-                    m.day,
-                    m.subject,
-                    m.status,
-                    m.attempts,
-                    m.last_error,
-                    m.created_at,
-                    m.sent_at,
-                ]
-                for m in messages
-            ],
+            [list(astuple(m)) for m in messages],  # the columns in the headings' order
         )
     return page(
         request,

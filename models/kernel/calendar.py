@@ -34,6 +34,13 @@ class WorkingCalendar:
 
     # -- the table of working days, built per span of years and widened on demand --------------
     def _cover(self, *days: date) -> None:
+        if self._days:  # the common case, asked tens of thousands of times: already covered
+            first, last = self._first_year, self._last_year
+            for day in days:
+                if not first < day.year < last:
+                    break
+            else:
+                return
         lo = min(d.year for d in days) - 1
         hi = max(d.year for d in days) + 1
         if self._days and self._first_year <= lo and hi <= self._last_year:

@@ -127,3 +127,22 @@ def test_importing_stores_ratings_evidence_and_notes_and_refuses_another_unit(
         rows = session.scalars(select(IndicatorRating)).all()
     assert len(rows) == 39 and {r.rating for r in rows} == {"green"}
     assert rows[0].evidence.startswith("QĐ số") and rows[0].assessor == "Trần Thị B"
+
+
+def test_many_forms_are_read_by_a_process_per_core_in_file_order(tmp_path):
+    from services.assessment import PARALLEL_FORMS, read_forms
+
+    catalogue = load_catalogue(DEFAULT_CATALOGUE)
+    paths = []
+    for n in range(PARALLEL_FORMS + 6):
+        (tmp_path / f"{n}").mkdir()
+        form = blank(tmp_path / f"{n}", unit=f"U{n:03d}")
+        fill(form, {i: "Xanh" for i in range(39)})
+        paths.append(form)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    seen = []
+    forms, problems = read_forms([*paths, broken], catalogue, None, lambda n, p: seen.append(n))
+    assert [f.unit for f in forms] == [f"U{n:03d}" for n in range(PARALLEL_FORMS + 6)]
+    assert [str(p) for p in problems] == [f"{broken}: not an .xlsx form (File is not a zip file)"]
+    assert seen == list(range(1, PARALLEL_FORMS + 8))
