@@ -13,7 +13,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     from sqlalchemy import select
 
     from models.assessment.form import write_form
-    from models.assessment.ratings import record_form
+    from models.assessment.ratings import record_forms
     from models.assessment.scoring import pillar_scores, ranking
     from models.kernel.database import make_engine, read_session, write_session
     from models.kernel.lookups import get_programme
@@ -48,10 +48,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     t = time.perf_counter()
     with write_session(engine) as session:
         programme = get_programme(session, code)
-        stored = sum(
-            record_form(session, programme, form, "bench", datetime.now(UTC))["changed"]
-            for form in forms
-        )
+        stored = record_forms(session, programme, forms, "bench", datetime.now(UTC))["changed"]
     store = time.perf_counter() - t
     t = time.perf_counter()
     with read_session(engine) as session:

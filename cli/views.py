@@ -136,18 +136,29 @@ def gantt(rows: list[StatusRow], as_of: date, width: int = 40) -> Group:
 
 
 def past_table(phases) -> Table:
-    """What a unit's predecessors did, phase by phase (models.programme.lineage.PastPhase)."""
-    table = Table(title=title("predecessors"), box=box.SIMPLE_HEAD, pad_edge=False)
-    for name in ("unit", "phase", "status", "opened", "done", "evidence"):
-        table.add_column(heading(name), no_wrap=name != "unit")
+    """What a unit's predecessors did (models.programme.lineage.PastPhase): the phases they
+    opened or hold facts for; a predecessor that did nothing yet is one row."""
+    table = Table(title=title("predecessors"), box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column(heading("unit"), min_width=26)
+    for name in ("phase", "status", "opened", "done"):
+        table.add_column(heading(name), no_wrap=name in ("opened", "done"))
+    table.add_column(heading("evidence"), justify="right", no_wrap=True)
+    by_unit: dict[str, list] = {}
     for p in phases:
-        evidence = str(p.evidence) + (f" + {p.ratings} ratings" if p.ratings else "")
-        table.add_row(
-            f"{p.unit} · {p.unit_name}",
-            phase_word(p.phase),
-            status_word("not_started" if p.state == "planned" else p.state),
-            _d(p.opened) if p.opened else "",
-            _d(p.done) if p.done else "",
-            evidence,
-        )
+        by_unit.setdefault(p.unit, []).append(p)
+    for code, runs in by_unit.items():
+        label = f"{code} · {runs[0].unit_name.removeprefix('Ủy ban nhân dân ')}"
+        active = [p for p in runs if p.opened or p.done or p.evidence]
+        if not active:
+            table.add_row(label, "—", status_word("not_started"), "", "", "0")
+        for p in active:
+            evidence = str(p.evidence) + (f" + {p.ratings}" if p.ratings else "")
+            table.add_row(
+                label,
+                phase_word(p.phase),
+                status_word("not_started" if p.state == "planned" else p.state),
+                _d(p.opened) if p.opened else "",
+                _d(p.done) if p.done else "",
+                evidence,
+            )
     return table

@@ -85,22 +85,17 @@ def import_forms(
 ) -> FormsImported:
     """Read filled forms back: every bad cell of every form is named, and nothing is imported
     if any is bad. `reading(number, path)` is told of each form as it is read."""
-    from models.assessment.ratings import record_form
+    from models.assessment.ratings import record_forms
 
     with read_session(read_database()) as session:
         catalogue = programme_catalogue(get_programme(session, programme))
     forms, problems = read_forms(files, catalogue, form_key(), reading)
     if problems:
         raise InputError(problems)
-    totals = {"rated": 0, "changed": 0, "unrated": 0}
     with write_session(database()) as session:
         found = get_programme(session, programme)
         expected = find_unit(session, found, unit).code if unit else None
-        for filled in forms:
-            counts = record_form(
-                session, found, filled, actor(), datetime.now(UTC), expected, period
-            )
-            totals = {k: totals[k] + counts[k] for k in totals}
+        totals = record_forms(session, found, forms, actor(), datetime.now(UTC), expected, period)
     return FormsImported(len(forms), **totals)
 
 

@@ -81,75 +81,118 @@ def record_form(
     expected_period: int | None = None,
 ) -> dict[str, int]:
     """Store a filled form's ratings, evidence and notes; all of them or, on any problem, none."""
-    source = f"form {form.unit}/{form.period}"
+    return record_forms(session, programme, [form], actor, now, expected_unit, expected_period)
+
+
+def record_forms(
+    session: Session,
+    programme: Programme,
+    forms: list[FilledForm],
+    actor: str,
+    now: datetime,
+    expected_unit: str | None = None,
+    expected_period: int | None = None,
+) -> dict[str, int]:
+    """Store filled forms' ratings, evidence and notes, set-based (a query for the units, one
+    for their stored ratings, one insert of the new rows, one append to the audit chain): all
+    of them or, on any problem of any form, none. Totals of rated, changed and unrated."""
+    from sqlalchemy import insert, tuple_
+
     problems: list[Problem] = []
-    if form.programme != programme.code:
-        problems.append(
-            Problem(
-                source,
-                None,
-                f"{SHEET}!C2",
-                f"a form of programme {form.programme}, not "
-                f"{programme.code}; import it with --programme {form.programme}",
+    codes = {f.unit for f in forms}
+    units = {
+        u.code: u
+        for u in session.scalars(
+            select(Unit).where(Unit.programme_id == programme.id, Unit.code.in_(codes))
+        )
+    }
+    for form in forms:
+        source = f"form {form.unit}/{form.period}"
+        if form.programme != programme.code:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"{SHEET}!C2",
+                    f"a form of programme {form.programme}, not "
+                    f"{programme.code}; import it with --programme {form.programme}",
+                )
             )
-        )
-    if expected_unit and form.unit != expected_unit:
-        problems.append(
-            Problem(source, None, f"{SHEET}!C3", f"a form of {form.unit}, not {expected_unit}")
-        )
-    if expected_period and form.period != expected_period:
-        problems.append(
-            Problem(source, None, f"{SHEET}!C4", f"a form of {form.period}, not {expected_period}")
-        )
-    unit = session.scalars(
-        select(Unit).where(Unit.programme_id == programme.id, Unit.code == form.unit)
-    ).first()
-    if unit is None:
-        problems.append(
-            Problem(source, None, f"{SHEET}!C3", f"no unit {form.unit!r} in {programme.code}")
-        )
+        if expected_unit and form.unit != expected_unit:
+            problems.append(
+                Problem(source, None, f"{SHEET}!C3", f"a form of {form.unit}, not {expected_unit}")
+            )
+        if expected_period and form.period != expected_period:
+            problems.append(
+                Problem(
+                    source, None, f"{SHEET}!C4", f"a form of {form.period}, not {expected_period}"
+                )
+            )
+        if form.unit not in units:
+            problems.append(
+                Problem(source, None, f"{SHEET}!C3", f"no unit {form.unit!r} in {programme.code}")
+            )
     if problems:
         raise InputError(problems)
-    have = period_ratings(session, unit.id, form.period)
-    changed = {}
-    for answer in form.answers:
-        if answer.rating is None:
-            continue
-        row = have.get(answer.indicator)
-        values = (answer.rating, answer.evidence, answer.note)
-        if row is not None and (row.rating, row.evidence, row.note) == values:
-            continue
-        if row is None:
-            row = IndicatorRating(
-                unit_id=unit.id,
-                period=form.period,
-                indicator=answer.indicator,
-                rating=answer.rating,
-                rated_on=form.rated_on,
-                assessor=form.assessor,
+    keys = {(units[f.unit].id, f.period) for f in forms}
+    have = {
+        (r.unit_id, r.period, r.indicator): r
+        for r in session.scalars(
+            select(IndicatorRating).where(
+                tuple_(IndicatorRating.unit_id, IndicatorRating.period).in_(keys)
             )
-        row.rating, row.evidence, row.note = values
-        row.rated_on, row.assessor = form.rated_on, form.assessor
-        if row.verified_rating is not None:  # a changed self rating needs verifying again
-            row.verified_rating = row.verifier = row.verified_on = None
-        session.add(row)
-        changed[answer.indicator] = answer.rating
-    if changed:
-        payload = {
-            "period": form.period,
-            "ratings": changed,
-            "rated_on": form.rated_on,
-            "assessor": form.assessor,
-            "via": "form",
-        }
-        append_changes(
-            session,
-            [Change("ratings.recorded", f"{programme.code}/{form.unit}", payload, programme.code)],
-            actor,
-            now,
         )
-    rated = sum(a.rating is not None for a in form.answers)
-    return {"rated": rated, "changed": len(changed), "unrated": len(form.answers) - rated}
+    }
+    new_rows, changes = [], []
+    totals = {"rated": 0, "changed": 0, "unrated": 0}
+    for form in forms:
+        unit = units[form.unit]
+        changed = {}
+        for answer in form.answers:
+            if answer.rating is None:
+                continue
+            values = (answer.rating, answer.evidence, answer.note)
+            row = have.get((unit.id, form.period, answer.indicator))
+            if row is None:
+                new_rows.append(
+                    {
+                        "unit_id": unit.id,
+                        "period": form.period,
+                        "indicator": answer.indicator,
+                        "rating": answer.rating,
+                        "evidence": answer.evidence,
+                        "note": answer.note,
+                        "rated_on": form.rated_on,
+                        "assessor": form.assessor,
+                    }
+                )
+            elif (row.rating, row.evidence, row.note) == values:
+                continue
+            else:
+                row.rating, row.evidence, row.note = values
+                row.rated_on, row.assessor = form.rated_on, form.assessor
+                if row.verified_rating is not None:  # a changed self rating: verify it again
+                    row.verified_rating = row.verifier = row.verified_on = None
+            changed[answer.indicator] = answer.rating
+        if changed:
+            payload = {
+                "period": form.period,
+                "ratings": changed,
+                "rated_on": form.rated_on,
+                "assessor": form.assessor,
+                "via": "form",
+            }
+            subject = f"{programme.code}/{form.unit}"
+            changes.append(Change("ratings.recorded", subject, payload, programme.code))
+        rated = sum(a.rating is not None for a in form.answers)
+        totals["rated"] += rated
+        totals["changed"] += len(changed)
+        totals["unrated"] += len(form.answers) - rated
+    if new_rows:
+        session.execute(insert(IndicatorRating), new_rows)
+    if changes:
+        append_changes(session, changes, actor, now)
+    return totals
 
 
 def standing_rating(row: IndicatorRating) -> str:

@@ -126,9 +126,12 @@ def council_name(name: str) -> str:
     return f"Ủy ban nhân dân {name[:1].lower()}{name[1:]}"
 
 
-def roster_rows(provinces: list[tuple[str, str]]) -> list[dict]:
+def roster_rows(
+    provinces: list[tuple[str, str]], predecessors: dict[str, list[str]] | None = None
+) -> list[dict]:
     """Roster rows (code, name, level, parent_code, email, note) for the provinces: each
-    province's committee, then its communes, wards and special zones under it."""
+    province's committee, then its communes, wards and special zones under it; with
+    `predecessors` (new code -> old codes), the columns predecessors and merged_on too."""
     chosen = {code for code, _ in provinces}
     note = official_source().label()
     rows = []
@@ -139,7 +142,54 @@ def roster_rows(provinces: list[tuple[str, str]]) -> list[dict]:
             for u in official_units()
             if u.province_code == code and code in chosen
         )
+    if predecessors is not None:
+        effective = official_source().effective
+        for row in rows:
+            earlier = predecessors.get(row["code"], [])
+            row["predecessors"] = " ".join(earlier)
+            row["merged_on"] = effective if earlier else ""
     return rows
+
+
+@dataclass(frozen=True)
+class Successions:
+    """What the list says became of a roster's old units: new code -> the old codes it
+    succeeds, the old units split between several, and those the list does not know."""
+
+    predecessors: dict[str, list[str]]
+    split: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+def successions(old_codes: list[str]) -> Successions:
+    """The successors of old units by their official codes before 01/07/2025: a commune's
+    from the list's lineage, a district's (its 3-digit code) from those of all its communes,
+    a province's none (its code goes on); a code that continues is the same unit, no link."""
+    former = former_units()
+    by_old: dict[str, set[str]] = {}
+    for link in official_lineage():
+        by_old.setdefault(link.old_code, set()).add(link.new_code)
+    districts: dict[str, list[str]] = {}
+    for code, row in former.items():
+        districts.setdefault(row["district_code"], []).append(code)
+    provinces = {u.province_code for u in official_units()}
+    predecessors: dict[str, list[str]] = {}
+    split, unknown = [], []
+    for old in old_codes:
+        if old in former:
+            new = by_old.get(old, set())
+        elif old in districts:
+            new = set().union(*(by_old.get(c, set()) for c in districts[old]))
+        elif old in provinces:
+            continue
+        else:
+            unknown.append(old)
+            continue
+        if len(new) > 1:
+            split.append(old)
+        for code in sorted(new - {old}):
+            predecessors.setdefault(code, []).append(old)
+    return Successions(predecessors, tuple(split), tuple(unknown))
 
 
 def _row(code: str, name: str, level: str, parent: str, note: str) -> dict:
