@@ -5,6 +5,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bench.memory import peak_mb, reset_peak
+
 COLOURS = ("red", "yellow", "green")
 
 
@@ -79,6 +81,8 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     written = write_assessment_report(summary, report)
     drawn = time.perf_counter() - t
     size = sum(path.stat().st_size for path in written) / 1e6
+    forms_peak = peak_mb()
+    reset_peak()
     t = time.perf_counter()
     with write_session(engine) as session:
         programme = get_programme(session, code)
@@ -87,6 +91,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
             for unit, _ in units
         )
     drafting = time.perf_counter() - t
+    drafting_peak = peak_mb()
 
     from sqlalchemy import delete, func, update
 
@@ -102,9 +107,11 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         last_due = session.scalar(select(func.max(ActionItem.due)))
         session.execute(delete(ReminderItem))
         session.execute(delete(OutboxMessage))
+    reset_peak()
     t = time.perf_counter()
     reminded = send_reminders(code, last_due)
     reminding = time.perf_counter() - t
+    reminding_peak = peak_mb()
     return [
         ("self-assessment forms written (setup)", f"{n} in {wrote:.1f} s"),
         ("  read and checked, every cell", f"{read:.1f} s, {n / read:.0f} forms/s"),
@@ -116,9 +123,12 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         ),
         ("  summary: ranking, pillars, items", f"{summarised:.1f} s"),
         ("  HTML report, heat map and charts", f"{drawn:.1f} s, {size:.1f} MB"),
+        ("  peak memory: forms written, read, stored, scored, reported", f"{forms_peak:.0f} MB"),
         ("action programmes drafted", f"{drafted} items for {n} units in {drafting:.1f} s"),
+        ("  peak memory of the drafting", f"{drafting_peak:.0f} MB"),
         (
             f"  the items' last due day ({last_due}): reminders (flow time)",
             f"{reminding:.1f} s, {reminded['new']} reminders in {reminded['messages']} digests",
         ),
+        ("  peak memory of the worst day", f"{reminding_peak:.0f} MB"),
     ]

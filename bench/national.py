@@ -15,6 +15,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.memory import peak_mb, reset_peak
+
 
 def main() -> None:
     """Generate the programme, warm Prefect up, then time each step and print the figures."""
@@ -47,7 +49,7 @@ def main() -> None:
         from flows.plan import init_programme
 
         as_of = date(2026, 3, 2)
-        _reset_peak()
+        reset_peak()
         t = time.perf_counter()
         result = init_programme(str(programme), as_of)
         figures.append(("init+plan, 3,355 units x 5 phases (flow time)", _s(t)))
@@ -59,7 +61,7 @@ def main() -> None:
         assert result["planned"]["unchanged"] == 3355, result
 
         for step in (survey_documents, _busy_sweep, busy_reminders, import_forms):
-            _reset_peak()
+            reset_peak()
             figures += step(settings)
             figures.append(_step_peak())
 
@@ -176,16 +178,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _reset_peak() -> None:
-    """Start measuring a step's peak: Linux resets VmHWM to the current RSS on '5'."""
-    Path("/proc/self/clear_refs").write_text("5")
-
-
 def _step_peak() -> tuple[str, str]:
-    """The peak resident memory since the last _reset_peak, as a figure."""
-    status = Path("/proc/self/status").read_text()
-    kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
-    return ("  peak memory of this step (VmHWM since the step began)", f"{kb / 1024:.0f} MB")
+    """The peak resident memory since the last reset_peak, as a figure."""
+    return ("  peak memory of this step (VmHWM since the step began)", f"{peak_mb():.0f} MB")
 
 
 if __name__ == "__main__":
