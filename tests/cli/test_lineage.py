@@ -30,6 +30,26 @@ PREDECESSORS = {  # the official list's successors of three pilot units
 }
 
 
+def hand_in_survey(folder, unit: str, day: str) -> None:
+    """A unit's survey answers recorded on `day` (its survey open)."""
+    answers = folder / f"phieu-{unit}.pdf"
+    answers.write_bytes(f"Phiếu khảo sát {unit} (minh họa)".encode())
+    done = rollout(
+        "record",
+        unit,
+        "survey",
+        "--evidence",
+        str(answers),
+        "--kind",
+        "survey_answers",
+        "--on",
+        day,
+        "--as-of",
+        day,
+    )
+    assert done.exit_code == 0, done.output
+
+
 def _counts() -> dict:
     with read_session(database()) as session:
         return {
@@ -47,22 +67,7 @@ def merged(home, prefect_harness, prepared_home, tmp_path):
     file reloaded on 01/09/2025 with Hải Phòng's official post-merger roster."""
     prepared_home("pilot-swept-2023-03-20", SWEPT)
     for unit in ("HP-DANGLAM", "HP-TUCUONG", "HP-KIENTHUY"):
-        answers = tmp_path / f"phieu-{unit}.pdf"
-        answers.write_bytes(f"Phiếu khảo sát {unit} (minh họa)".encode())
-        done = rollout(
-            "record",
-            unit,
-            "survey",
-            "--evidence",
-            str(answers),
-            "--kind",
-            "survey_answers",
-            "--on",
-            "2023-05-10",
-            "--as-of",
-            "2023-05-15",
-        )
-        assert done.exit_code == 0, done.output
+        hand_in_survey(tmp_path, unit, "2023-03-20")
     before = _counts()
     official = tmp_path / "hai-phong.csv"
     assert (

@@ -13,6 +13,7 @@ from models.kernel.database import read_session
 from models.kernel.tables import AuditEvent, Evidence, PhaseRun, Unit
 from services.resources import database
 from tests.cli.test_commands import rollout
+from tests.cli.test_lineage import hand_in_survey
 
 PROGRAMMES = PROJECT_ROOT / "config" / "programmes"
 PLAN = PROGRAMMES / "haiphong-2024-plan124.yaml"
@@ -32,22 +33,7 @@ def carried(home, prefect_harness, tmp_path):
     assert rollout("init", str(PLAN), "--as-of", "2024-03-01").exit_code == 0
     assert rollout("sweep", "--as-of", "2024-03-04").exit_code == 0
     for unit in (DANG_LAM, TU_CUONG, KIEN_THUY):
-        answers = tmp_path / f"phieu-{unit}.pdf"
-        answers.write_bytes(f"Phiếu khảo sát {unit} (minh họa)".encode())
-        done = rollout(
-            "record",
-            unit,
-            "survey",
-            "--evidence",
-            str(answers),
-            "--kind",
-            "survey_answers",
-            "--on",
-            "2024-03-04",
-            "--as-of",
-            "2024-03-04",
-        )
-        assert done.exit_code == 0, done.output
+        hand_in_survey(tmp_path, unit, "2024-03-04")
     before = {t: _count(t) for t in (Evidence, PhaseRun, Unit)}
     done = rollout("init", str(AFTER), "--as-of", "2025-09-01")
     assert done.exit_code == 0, done.output
