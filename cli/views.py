@@ -8,7 +8,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from cli.labels import day_text, heading, phase_word, status_word, title
+from cli.labels import day_text, heading, language, phase_word, status_word, title
+from models.kernel.vocabulary import run_state_label
 from models.phases.status import StatusRow, WavePhaseRow
 
 STATUS_STYLE = {
@@ -156,7 +157,7 @@ def past_table(phases) -> Table:
             table.add_row(
                 label,
                 phase_word(p.phase),
-                status_word("not_started" if p.state == "planned" else p.state),
+                run_state_label(p.state, language()),
                 _d(p.opened) if p.opened else "",
                 _d(p.done) if p.done else "",
                 evidence,

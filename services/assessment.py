@@ -109,18 +109,17 @@ def read_forms(files: list[Path], catalogue, key: bytes | None, reading=None) ->
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    forms, problems = [], []
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FORMS or workers == 1:
         outcomes = (_read_one(path, catalogue, key) for path in files)
-        return _collect(outcomes, files, reading, forms, problems)
+        return _collect(outcomes, files, reading)
     # spawn, not fork: the parent may hold database connections and Prefect's threads
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
         chunk = max(1, len(files) // (workers * 8))
         outcomes = pool.map(
             _read_one, files, [catalogue] * len(files), [key] * len(files), chunksize=chunk
         )
-        return _collect(outcomes, files, reading, forms, problems)
+        return _collect(outcomes, files, reading)
 
 
 def _read_one(path: Path, catalogue, key):
@@ -133,7 +132,9 @@ def _read_one(path: Path, catalogue, key):
         return exc.problems
 
 
-def _collect(outcomes, files, reading, forms: list, problems: list) -> tuple:
+def _collect(outcomes, files, reading) -> tuple[list, list]:
+    """The forms read and the problems of the others, in file order, telling `reading`."""
+    forms, problems = [], []
     for number, (path, outcome) in enumerate(zip(files, outcomes, strict=True), start=1):
         if reading:
             reading(number, path)

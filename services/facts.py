@@ -19,7 +19,7 @@ from models.phases.evidence import Recording
 from models.phases.evidence import record as record_fact
 from models.phases.facts_file import FactLine, read_facts
 from services.drafting import register_signed_document
-from services.records import _only_kind, advance_one
+from services.records import advance_one, expected_kind
 from services.resources import actor, database
 from services.workspace import parents_of
 
@@ -58,15 +58,11 @@ def record_facts(
             prog = get_programme(session, programme)
             now = datetime.now(UTC)
             parents = parents_of(session, prog.id) if person else {}
+            reachable = (lambda code: reaches(person, code, parents)) if person else None
             touched: dict[str, None] = {}
             for fact in facts:
-                if person and not reaches(person, fact.unit, parents):
-                    problems.append(
-                        Problem(source, fact.line, "unit", f"{fact.unit!r} is not in your scope")
-                    )
-                    continue
                 found, code_of_unit = _one(
-                    session, prog, fact, source, folder, staging, as_of, now, settings
+                    session, prog, fact, source, folder, staging, as_of, now, reachable
                 )
                 problems.extend(found)
                 touched[code_of_unit] = None
@@ -86,9 +82,10 @@ def record_facts(
     return FactsRecorded(source, len(facts), decisions, len(facts) - decisions, units, moved)
 
 
-def _one(session, prog, fact: FactLine, source, folder, staging, as_of, now, settings):
+def _one(session, prog, fact: FactLine, source, folder, staging, as_of, now, reachable):
     """Record one row in the open transaction: its problems (labelled with its row), and the
-    unit's code as the roster spells it."""
+    unit's code as the roster spells it; `reachable(code)`, when given, says whether the
+    person recording may record for the unit."""
 
     def at(field, message):
         return Problem(source, fact.line, field, message)
@@ -97,6 +94,8 @@ def _one(session, prog, fact: FactLine, source, folder, staging, as_of, now, set
         unit = find_unit(session, prog, fact.unit)
     except NotFoundError as exc:
         return [at("unit", str(exc))], fact.unit
+    if reachable and not reachable(unit.code):
+        return [at("unit", f"{fact.unit!r} is not in your scope")], unit.code
     file = None
     if fact.file:
         try:
@@ -106,7 +105,7 @@ def _one(session, prog, fact: FactLine, source, folder, staging, as_of, now, set
         if not file.is_file():
             return [at("file", f"{fact.file!r} not found beside the sheet")], unit.code
     try:
-        kind = fact.kind or _only_kind(prog, fact.phase, fact.number is not None)
+        kind = fact.kind or expected_kind(prog, fact.phase, fact.number is not None)
         rec = Recording(
             unit.code,
             fact.phase,
@@ -127,7 +126,7 @@ def _one(session, prog, fact: FactLine, source, folder, staging, as_of, now, set
             staging,
             actor(),
             now,
-            max_bytes=int(settings.evidence_max_mb * 2**20),
+            max_bytes=int(get_settings().evidence_max_mb * 2**20),
         )
     except InputError as exc:
         return [at(_column(p.field), p.message) for p in exc.problems], unit.code

@@ -101,7 +101,9 @@ def outbox_messages(*, person: Person, state: str) -> tuple[int, list[Message]]:
     first: how many in all, and the rows (all of them; pages show the first LISTED)."""
     with read_session(read_database()) as session:
         programme, scope = _scope(session, person)
-        query = select(OutboxMessage).where(OutboxMessage.programme_id == programme.id)
+        names = [f.name for f in fields(Message)]  # the table's columns of the same names
+        columns = [getattr(OutboxMessage, name) for name in names]  # not the bodies
+        query = select(*columns).where(OutboxMessage.programme_id == programme.id)
         if state == "sent":
             query = query.where(OutboxMessage.status == SENT)
         else:
@@ -117,11 +119,7 @@ def outbox_messages(*, person: Person, state: str) -> tuple[int, list[Message]]:
                 )
             )
             query = query.where(OutboxMessage.recipient.in_(emails - {None}))
-        names = [f.name for f in fields(Message)]  # the table's columns of the same names
-        rows = [
-            Message(*(getattr(m, name) for name in names))
-            for m in session.scalars(query.order_by(OutboxMessage.id.desc()))
-        ]
+        rows = [Message(*row) for row in session.execute(query.order_by(OutboxMessage.id.desc()))]
     return len(rows), rows
 
 

@@ -78,7 +78,7 @@ def record(
     with write_session(database()) as session:
         prog = get_programme(session, programme)
         unit_code = find_unit(session, prog, unit).code
-        chosen = kind or _only_kind(prog, phase, decision is not None)
+        chosen = kind or expected_kind(prog, phase, decision is not None)
         rec = Recording(
             unit_code,
             phase,
@@ -172,7 +172,7 @@ def reopen(*, programme: str | None, unit: str, phase: str, reason: str, as_of: 
         return run.status
 
 
-def _only_kind(programme: Programme, phase: str, is_decision: bool) -> str:
+def expected_kind(programme: Programme, phase: str, is_decision: bool) -> str:
     """The one kind a phase expects, when --kind is left out."""
     from models.phases.completion import decision_kinds, evidence_kinds, parse_requirements
     from models.programme.store import programme_steps

@@ -9,17 +9,16 @@ from pathlib import Path
 from sqlalchemy import select
 
 from config.settings import get_settings
-from models.access.roles import Person, may_change
+from models.access.roles import Person
 from models.assessment.action_items import ItemFields, Progress
 from models.kernel.database import read_session
 from models.kernel.identifiers import inside
 from models.kernel.tables import ActionItem, GeneratedDocument
+from models.kernel.vocabulary import ITEM_STATES
 from services.actions import ItemRow, edit, items
 from services.kept_views import kept_per_head
 from services.resources import acting_as, read_database
-from services.workspace import OutOfScopeError, checked_unit
-
-ITEM_STATES = ("open", "in_progress", "done", "dropped")
+from services.workspace import OutOfScopeError, checked_unit, may_hand_in
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,6 @@ class DocumentLine:
     name: str
 
 
-def _may_change(person: Person, unit: str) -> None:
-    if not may_change(person, "submit"):
-        raise OutOfScopeError(f"{person.email} ({person.role}) cannot change {unit}")
-
-
 def update_action(
     *, person: Person, unit: str, item: int, status: str, note: str, on: date
 ) -> ItemRow:
@@ -50,7 +44,7 @@ def update_action(
         found = session.get(ActionItem, item)
         if found is None or found.unit_id != row.id:
             raise OutOfScopeError(f"no action item {item} for {row.code}")
-    _may_change(person, row.code)
+    may_hand_in(person, row.code)
     fields = ItemFields(
         status=status if status in ITEM_STATES else status[:20],
         note=note.strip()[:2000] or None,
@@ -107,7 +101,7 @@ def form_answers(*, person: Person, unit: str, path: Path, name: str) -> int:
     with read_session(read_database()) as session:
         programme, row = checked_unit(session, person, unit)
         catalogue = programme_catalogue(get_programme(session, programme.code))
-    _may_change(person, row.code)
+    may_hand_in(person, row.code)
     try:
         filled = read_form(path, catalogue, form_key())
     except InputError as exc:  # the server's temporary path is nobody's business

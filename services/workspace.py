@@ -144,6 +144,12 @@ def unit_view_at_head(
         return UnitView(row.code, row.name, row.parent_code, tuple(phases))
 
 
+def may_hand_in(person: Person, unit: str) -> None:
+    """OutOfScopeError unless the person's role may hand in or change a unit's work."""
+    if not may_change(person, "submit"):
+        raise OutOfScopeError(f"{person.email} ({person.role}) cannot hand in for {unit}")
+
+
 def hand_in(
     *,
     person: Person,
@@ -160,8 +166,7 @@ def hand_in(
     """A unit's file or decision, recorded under the signed-in person, then the unit moved on."""
     with read_session(read_database()) as session:
         programme, row = checked_unit(session, person, unit)
-    if not may_change(person, "submit"):
-        raise OutOfScopeError(f"{person.email} ({person.role}) cannot hand in for {unit}")
+    may_hand_in(person, row.code)
     with acting_as(person.actor):
         return record(
             programme=programme.code,

@@ -11,7 +11,12 @@ from markupsafe import Markup
 from config import PROJECT_ROOT
 from models.access.roles import Person, Role
 from models.kernel.problems import NotFoundError
-from models.kernel.vocabulary import phase_short_label, rating_label, status_label
+from models.kernel.vocabulary import (
+    item_state_label,
+    phase_short_label,
+    rating_label,
+    status_label,
+)
 from web.labels import WORDS
 from web.security import SESSION_COOKIE, same_token
 
@@ -54,6 +59,7 @@ def _helpers(lang: str) -> dict:
         "status_label": lambda s: status_label(s, lang),
         "day": lambda d: d.strftime("%d/%m/%Y") if d else "",
         "rating_label": lambda r: rating_label(r, lang) if r else "—",
+        "item_label": lambda s: item_state_label(s, lang),
     }
 
 

@@ -20,7 +20,8 @@ XLSX_ONLY = (".xlsx",)
 @router.get("/unit/{code}")
 def unit_page(code: str, request: Request, done: str = ""):
     """A unit's five phases, what each needs and what was handed in; its items and documents."""
-    from services.unit_work import ITEM_STATES, unit_page
+    from models.kernel.vocabulary import ITEM_STATES
+    from services.unit_work import unit_page
 
     person, csrf = signed_in(request)
     shown = unit_page(person=person, unit=code, as_of=today(request))

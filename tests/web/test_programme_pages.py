@@ -207,7 +207,17 @@ def test_a_coordinator_uploads_a_facts_sheet_with_its_files(users, tmp_path):
         by = set(session.scalars(select(Evidence.recorded_by)))
     assert by == {f"{ALL} (coordinator)"}
     province, token = signed_in(PROVINCE)
-    assert province.post("/facts", data={"csrf_token": token}, files=files).status_code == 400
+    refused = province.post("/facts", data={"csrf_token": token}, files=files)
+    assert (
+        refused.status_code == 400 and "&#39;HP-HONGBANG&#39; is not in your scope" in refused.text
+    )
+    own = _facts(
+        tmp_path,
+        [("hp-haian", "survey", "13/03/2023", "steering_committee", "Số 9/QĐ-UBND", "")],
+        "own.csv",
+    )  # its own unit, typed in lower case
+    sheet = [("sheet", ("own.csv", own.read_bytes(), "text/csv"))]
+    assert province.post("/facts", data={"csrf_token": token}, files=sheet).status_code == 200
 
 
 def test_the_excel_form_goes_into_the_online_draft(users, tmp_path):
