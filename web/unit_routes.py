@@ -4,9 +4,10 @@ Excel form), its action programme, its documents and its history."""
 from pathlib import Path
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from adapters.sheets import XLSX
 from models.kernel.vocabulary import PHASES
 from web.forms import answers, fields, receive, upload_folder
 from web.labels import WORDS
@@ -163,10 +164,6 @@ def assessment_form(code: str, request: Request):
     with upload_folder() as folder:
         path = unit_form(person=person, unit=code, folder=folder)
         content = path.read_bytes()
-    from fastapi.responses import Response
-
-    from adapters.sheets import XLSX
-
     return Response(
         content,
         media_type=XLSX,
