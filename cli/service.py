@@ -73,8 +73,11 @@ def deploy(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> N
 
 def worker(
     name: str | None = typer.Option(None, help="The worker's name; default Prefect's."),
+    parts: int | None = typer.Option(
+        None, min=1, max=64, help="Parts of a sweep run at a time; default ROLLOUT_WORKER_PARTS."
+    ),
 ) -> None:
-    """Run a worker of the work pool: it takes the scheduled sweeps (blocks)."""
+    """Run a worker of the work pools: it takes the scheduled sweeps and their parts (blocks)."""
     from adapters.prefect_runtime import configure_prefect
 
     settings = get_settings()
@@ -83,13 +86,16 @@ def worker(
             "[bold red]error:[/] a worker needs a Prefect server: set ROLLOUT_PREFECT_API_URL"
         )
         raise typer.Exit(2)
-    configure_prefect(settings)
-    args = ["worker", "start", "--pool", settings.work_pool, "--type", "process"]
-    if name:
-        args += ["--name", name]
-    err.print(f"Worker of pool {settings.work_pool!r} at {settings.prefect_api_url}.")
     _keep_console()
-    os.execvp(sys.executable, [sys.executable, "-m", "prefect", *args])
+    configure_prefect(settings)
+    from flows.deployments import serve_pools
+
+    at_once = parts or settings.worker_parts
+    err.print(
+        f"Worker of pools {settings.work_pool!r} and {settings.parts_pool!r} "
+        f"({at_once} part(s) at a time) at {settings.prefect_api_url}."
+    )
+    serve_pools(name, at_once)
 
 
 def health(

@@ -73,6 +73,23 @@ class Settings(BaseSettings):
         default="0 7 * * 1-5", description="When the daily sweep runs, in the programme's zone."
     )
     work_pool: str = Field(default="rollout", description="The Prefect work pool of the sweeps.")
+    sweep_parts: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Parts (whole provinces each) a deployed sweep spreads over the workers.",
+    )
+    worker_parts: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Parts of a sweep one worker runs at a time (one process each).",
+    )
+    sweep_part_minutes: float = Field(
+        default=60,
+        gt=0,
+        description="How long a spread sweep waits for its parts before it fails (a lost worker).",
+    )
 
     # The web application (`rollout web`): its public address, sign-in links and sessions.
     web_url: str = Field(
@@ -114,6 +131,11 @@ class Settings(BaseSettings):
     def outbox_dir(self) -> Path:
         """Where the file channel writes its .eml files."""
         return self.home / "outbox"
+
+    @property
+    def parts_pool(self) -> str:
+        """The work pool of a spread sweep's parts (apart, so parts never wait behind sweeps)."""
+        return f"{self.work_pool}-parts"
 
     @property
     def server_api_url(self) -> str:

@@ -1,10 +1,15 @@
-"""The daily sweep as a Prefect deployment: its schedule, and its registration on a work pool.
+"""The daily sweep as Prefect deployments: its schedule, its registration on the work pools,
+and the worker that serves them.
 
-In production the deployment lives on the Prefect server and names the work pool; any worker
-of that pool (`rollout worker`, on this machine or another) takes the day's run. The
-entrypoint is a module path, so a worker needs rollout installed, not this folder.
+In production the deployments live on the Prefect server: the daily sweep on the work pool
+`rollout`, the parts it spreads into on `rollout-parts`. Every `rollout worker` (on this
+machine or another) serves both, so the day's sweep runs on one worker and its parts on any;
+a worker runs ROLLOUT_WORKER_PARTS parts at a time, so one more worker, one more part at
+once. The pools are apart so that parts never wait behind the sweeps that wait for them.
+Entrypoints are module paths: a worker needs rollout installed, not this folder.
 """
 
+import os
 from contextlib import suppress
 from uuid import UUID
 
@@ -22,9 +27,22 @@ def daily_deployment(programme_code: str, time_zone: str):
     return scheduled_sweep.to_deployment(
         name=f"daily-{programme_code}",
         schedule=Cron(cron, timezone=time_zone),
-        parameters={"programme_code": programme_code},
+        parameters={"programme_code": programme_code, "parts": get_settings().sweep_parts},
         description=f"Reconcile the phases of {programme_code} and send its reminders "
         f"({cron}, {time_zone}; a holiday does nothing).",
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+
+
+def part_deployment():
+    """The deployment of `sweep_part`, which a spread sweep runs once per part (no schedule)."""
+    from prefect.deployments.runner import EntrypointType
+
+    from flows.phases import sweep_part
+
+    return sweep_part.to_deployment(
+        name="parts",
+        description="One part (whole provinces) of a spread daily sweep; started by the sweep.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
 
@@ -44,13 +62,18 @@ def ensure_work_pool(name: str) -> None:
 
 
 def register_daily(programme_code: str, time_zone: str) -> UUID:
-    """Register (or update) the daily deployment on the configured work pool."""
+    """Register (or update) the daily deployment, and that of its parts, on their pools."""
+    settings = get_settings()
+    _register(part_deployment(), settings.parts_pool)
+    return _register(daily_deployment(programme_code, time_zone), settings.work_pool)
+
+
+def _register(deployment, pool: str) -> UUID:
     from prefect import deploy
 
-    pool = get_settings().work_pool
     ensure_work_pool(pool)
     (deployment_id,) = deploy(
-        daily_deployment(programme_code, time_zone),
+        deployment,
         work_pool_name=pool,
         build=False,
         push=False,
@@ -58,3 +81,26 @@ def register_daily(programme_code: str, time_zone: str) -> UUID:
         ignore_warnings=True,
     )
     return deployment_id
+
+
+def serve_pools(name: str | None, parts_at_once: int) -> None:
+    """Serve the sweeps' pool and the parts' pool in this process until stopped (SIGTERM or
+    Ctrl-C); each flow run in a process of its own, at most `parts_at_once` parts at a time."""
+    import anyio
+    from prefect.utilities.processutils import setup_signal_handlers_worker
+    from prefect.workers.process import ProcessWorker
+
+    settings = get_settings()
+    for pool in (settings.work_pool, settings.parts_pool):
+        ensure_work_pool(pool)
+    setup_signal_handlers_worker(os.getpid(), "the rollout worker", print)
+
+    async def serve() -> None:
+        sweeps = ProcessWorker(name=name, work_pool_name=settings.work_pool)
+        parts = ProcessWorker(name=name, work_pool_name=settings.parts_pool, limit=parts_at_once)
+        async with anyio.create_task_group() as group:
+            group.start_soon(sweeps.start)
+            group.start_soon(parts.start)
+
+    with suppress(KeyboardInterrupt):
+        anyio.run(serve)

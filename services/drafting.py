@@ -73,15 +73,17 @@ def draft_unit_documents(
     only_new: bool,
 ) -> dict:
     """Draft the given types for units in one transaction; `only_new` skips those done before."""
+    skip: set[tuple[int, str]] = set()
+    if only_new:  # read first, so that a batch with nothing to draft costs two queries
+        skip = _drafted_already(session, programme, unit_ids, [t.key for t in types], language)
+        opened = _opened(session, unit_ids, {t.phase for t in types})
+        skip |= {(u, t.key) for u in unit_ids for t in types if (u, t.phase) not in opened}
+        if len(skip) == len(unit_ids) * len(types):
+            return _counts([])
     folder = _template_folder(programme)
     templates = {t.key: load_template(find_template(t.key, language, folder)) for t in types}
     facts = programme_facts(session, programme)
     units = unit_facts(session, programme, unit_ids, language)
-    skip: set[tuple[int, str]] = set()
-    if only_new:
-        skip = _drafted_already(session, programme, unit_ids, [t.key for t in types], language)
-        opened = _opened(session, list(units), {t.phase for t in types})
-        skip |= {(u, t.key) for u in units for t in types if (u, t.phase) not in opened}
     drafts = []
     for unit_id, unit in sorted(units.items(), key=lambda kv: kv[1].code):
         for doc_type in types:

@@ -141,16 +141,17 @@ def _prefect_checks(settings: Settings, code: str, now: datetime) -> list[Check]
             if runs
             else Check("next run", False, "no scheduled run: is the server's scheduler running?")
         )
-        if deployment.work_pool_name:
+        for pool in (deployment.work_pool_name, settings.parts_pool):
+            if not pool:
+                continue
             workers = client.read_workers_for_work_pool(
-                deployment.work_pool_name,
-                worker_filter=WorkerFilter(status=WorkerFilterStatus(any_=["ONLINE"])),
+                pool, worker_filter=WorkerFilter(status=WorkerFilterStatus(any_=["ONLINE"]))
             )
             checks.append(
                 Check(
                     "worker",
                     bool(workers),
-                    f"{len(workers)} online in pool {deployment.work_pool_name}"
+                    f"{len(workers)} online in pool {pool}"
                     + ("" if workers else ": start one with `rollout worker`"),
                 )
             )

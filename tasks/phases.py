@@ -42,10 +42,9 @@ def reconcile_batch(
             counts[phase] = reconcile_phase(
                 session, programme, phase, unit_ids, as_of, actor(), recorded_at
             )
-        counts[phase]["drafted"] = (
-            draft_opened_documents(programme_code, phase, unit_ids, as_of, recorded_at)
-            if counts[phase]["opened"]
-            else 0
+        # Also when none opened now: a run cut short after opening them drafts on its rerun.
+        counts[phase]["drafted"] = draft_opened_documents(
+            programme_code, phase, unit_ids, as_of, recorded_at
         )
     return counts
 

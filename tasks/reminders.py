@@ -16,17 +16,38 @@ from services.delivery import deliver_outbox
 from services.resources import database
 
 
-@task(name="reminders", task_run_name="reminders-{programme_code}-{as_of}", cache_policy=NO_CACHE)
-def send_due_reminders(
+def _enqueue(
     programme_code: str, batches: list[list[int]], as_of: date, recorded_at: datetime
-) -> dict:
-    """Write the reminders due (a transaction per batch), render a digest per recipient and
-    per expert with sessions coming (one transaction), deliver the outbox; never raises."""
+) -> int:
+    """The reminders due for these batches' units, written a transaction per batch; how many."""
     new = 0
     for unit_ids in batches:
         with write_session(database()) as session:
             programme = get_programme(session, programme_code)
             new += enqueue(session, programme, unit_ids, as_of, recorded_at)["new"]
+    return new
+
+
+@task(name="enqueue", task_run_name="enqueue-{programme_code}-{as_of}", cache_policy=NO_CACHE)
+def enqueue_reminders(
+    programme_code: str, batches: list[list[int]], as_of: date, recorded_at: datetime
+) -> int:
+    """Write the reminders due for these batches' units (a part of a spread sweep); how many."""
+    return _enqueue(programme_code, batches, as_of, recorded_at)
+
+
+@task(name="reminders", task_run_name="reminders-{programme_code}-{as_of}", cache_policy=NO_CACHE)
+def send_due_reminders(
+    programme_code: str,
+    batches: list[list[int]],
+    as_of: date,
+    recorded_at: datetime,
+    enqueued: int = 0,
+) -> dict:
+    """Write the reminders due (a transaction per batch; `enqueued` were written by the parts
+    of a spread sweep), render a digest per recipient and per expert with sessions coming (one
+    transaction), deliver the outbox; never raises."""
+    new = _enqueue(programme_code, batches, as_of, recorded_at)
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
         digests = unsent_digests(session, programme, as_of)
@@ -49,7 +70,7 @@ def send_due_reminders(
             delivered.error,
         )
     return {
-        "new": new,
+        "new": new + enqueued,
         "messages": written,
         "expert_messages": len(experts.digests),
         "sent": delivered.sent,

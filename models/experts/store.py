@@ -13,6 +13,7 @@ from models.experts.scheduling import Session as PlannedSession
 from models.experts.sessions import UnitWindows
 from models.kernel.problems import NotFoundError
 from models.kernel.tables import ExpertRow, ExpertSession, Programme, Unit
+from models.phases.parts import top_of_line
 from models.phases.status import status_rows
 
 
@@ -131,21 +132,12 @@ def unit_windows(session: Session, programme: Programme, as_of: date) -> list[Un
             code,
             wave_of[code],
             parent_of.get(code) or code,
-            _province(code, parent_of),
+            top_of_line(code, parent_of),
             phases["training"],
             phases["self_assessment"],
         )
         for code, phases in windows.items()
     ]
-
-
-def _province(code: str, parent_of: dict[str, str | None]) -> str:
-    """The top of the unit's line of parents (the province), or the unit itself."""
-    seen = {code}
-    while (parent := parent_of.get(code)) and parent not in seen:
-        seen.add(parent)
-        code = parent
-    return code
 
 
 def previous_assignments(session: Session, programme: Programme) -> dict[str, Assignment]:

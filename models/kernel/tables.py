@@ -176,6 +176,19 @@ class SweepRecord(SQLModel, table=True):
     undelivered: int = 0
 
 
+class SweepPart(SQLModel, table=True):
+    """What one part of a spread sweep (whole provinces, its own flow run) did, under the key
+    the sweep that started it gave it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    key: str = Field(max_length=120, unique=True)
+    as_of: date
+    provinces: list = Field(sa_column=Column(JSON, nullable=False))
+    counts: dict = Field(sa_column=Column(JSON, nullable=False))
+    finished_at: datetime
+
+
 class ReminderItem(SQLModel, table=True):
     """One reminder of one phase run to one recipient on one day, under a unique key."""
 
