@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench bench-delivery bench-experts bench-web server worker lock clean templates
+.PHONY: demo test lint format bench bench-delivery bench-experts bench-spread bench-web server worker lock clean templates
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-delivery: $(STAMP)
 
 bench-experts: $(STAMP)
 	$(BIN)/python -m bench.experts
+
+# The busy sweep on PostgreSQL with a Prefect server: in one process, then spread over 1 and 2 workers.
+bench-spread: $(STAMP)
+	$(BIN)/python -m bench.spread
 
 bench-web: $(STAMP)
 	$(BIN)/python -m bench.web

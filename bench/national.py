@@ -112,38 +112,18 @@ finally:
 
 def _busy_sweep(settings) -> list[tuple[str, str]]:
     """Time a daily sweep on which thousands of phase runs open, close or turn overdue."""
-    from datetime import UTC, datetime
 
-    from sqlalchemy import func, insert, select
+    from sqlalchemy import func, select
     from sqlmodel import Session
 
+    from bench.busy import prepare_busy_day
     from flows.phases import daily_sweep
-    from models.kernel.database import make_engine, write_session
-    from models.kernel.tables import AuditEvent, Evidence, PhaseRun, Unit, Wave
+    from models.kernel.database import make_engine
+    from models.kernel.tables import AuditEvent
 
     code = "VN-NATIONAL"
-    daily_sweep(code, date(2026, 2, 2))  # waves 1-3 open their survey; wave 1 is overdue
+    prepare_busy_day(settings.engine_url)
     engine = make_engine(settings.engine_url)
-    with write_session(engine) as session:  # setup, not timed: waves 1-2 hand in their survey
-        runs = session.scalars(
-            select(PhaseRun.id)
-            .join(Unit, Unit.id == PhaseRun.unit_id)
-            .join(Wave, Wave.id == Unit.wave_id)
-            .where(PhaseRun.phase == "survey", Wave.position < 2)
-        ).all()
-        now = datetime.now(UTC)
-        common = {"dated": date(2026, 2, 2), "recorded_by": "bench", "recorded_at": now}
-        session.execute(
-            insert(Evidence),
-            [
-                {"phase_run_id": r, "type": t, "kind": k, "decision_number": n, **common}
-                for r in runs
-                for t, k, n in (
-                    ("evidence", "survey_answers", None),
-                    ("decision", "steering_committee", "1/QĐ-UBND"),
-                )
-            ],
-        )
     floor = _floor(settings, code, date(2026, 3, 2))  # on a copy of this very state
     with Session(engine) as session:
         before = session.scalar(select(func.count()).select_from(AuditEvent))

@@ -65,9 +65,15 @@ def deploy(programme: str | None = typer.Option(None, help=PROGRAMME_HELP)) -> N
     from flows.deployments import register_daily
 
     deployment_id = register_daily(code, zone)
+    spread = (
+        f"spread into {settings.sweep_parts} parts on pool {settings.parts_pool!r}"
+        if settings.sweep_parts > 1
+        else "in one process (ROLLOUT_SWEEP_PARTS=1)"
+    )
     out.print(
         f"Deployed scheduled-sweep/daily-{code} ({deployment_id}): {settings.sweep_cron} in "
-        f"{zone}, on work pool {settings.work_pool!r}. Start a worker: `rollout worker`."
+        f"{zone}, on work pool {settings.work_pool!r}, {spread}. "
+        "Start a worker: `rollout worker`."
     )
 
 

@@ -74,10 +74,11 @@ class Settings(BaseSettings):
     )
     work_pool: str = Field(default="rollout", description="The Prefect work pool of the sweeps.")
     sweep_parts: int = Field(
-        default=4,
+        default=1,
         ge=1,
         le=64,
-        description="Parts (whole provinces each) a deployed sweep spreads over the workers.",
+        description="Parts (whole provinces each) a deployed sweep spreads over the workers; "
+        "1: the sweep runs in one process.",
     )
     worker_parts: int = Field(
         default=1,

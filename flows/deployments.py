@@ -9,8 +9,9 @@ once. The pools are apart so that parts never wait behind the sweeps that wait f
 Entrypoints are module paths: a worker needs rollout installed, not this folder.
 """
 
+import io
 import os
-from contextlib import suppress
+from contextlib import redirect_stdout, suppress
 from uuid import UUID
 
 from config.settings import get_settings
@@ -72,14 +73,15 @@ def _register(deployment, pool: str) -> UUID:
     from prefect import deploy
 
     ensure_work_pool(pool)
-    (deployment_id,) = deploy(
-        deployment,
-        work_pool_name=pool,
-        build=False,
-        push=False,
-        print_next_steps_message=False,
-        ignore_warnings=True,
-    )
+    with redirect_stdout(io.StringIO()):  # Prefect's own table of it; the caller says what's done
+        (deployment_id,) = deploy(
+            deployment,
+            work_pool_name=pool,
+            build=False,
+            push=False,
+            print_next_steps_message=False,
+            ignore_warnings=True,
+        )
     return deployment_id
 
 

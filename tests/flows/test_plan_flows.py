@@ -40,6 +40,7 @@ def test_init_programme_stores_plans_and_publishes(home, programme_dir, monkeypa
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
         ArtifactFilter,
+        ArtifactFilterFlowRunId,
         ArtifactFilterKey,
         FlowRunFilter,
         FlowRunFilterParentFlowRunId,
@@ -65,8 +66,11 @@ def test_init_programme_stores_plans_and_publishes(home, programme_dir, monkeypa
             ),
             limit=5,
         )
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["plan-hp-2023-pilot"])),
+        artifacts = client.read_artifacts(  # this run's: other tests publish under the key too
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=["plan-hp-2023-pilot"]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[plan_run.id]),
+            ),
             limit=5,
         )
     assert plan_run.name == "plan-HP-2023-PILOT-as-of-2023-05-15"

@@ -168,4 +168,4 @@ def test_the_deployment_registers_with_its_schedule(pilot):
         "0 7 * * 1-5",
         "Asia/Ho_Chi_Minh",
     )
-    assert deployment.parameters == {"programme_code": "HP-2023-PILOT", "parts": 4}
+    assert deployment.parameters == {"programme_code": "HP-2023-PILOT", "parts": 1}

@@ -41,8 +41,8 @@ def test_the_scheduler_runs_the_daily_sweep_on_a_worker(production, tmp_path):
         assert (at.hour, at.minute, at.weekday() < 5) == (7, 0, True), at
         assert run["state_type"] == "SCHEDULED"
 
-    # Every minute instead, so that one run comes due within the test.
-    redeployed = service.run("deploy", ROLLOUT_SWEEP_CRON="* * * * *")
+    # Every minute instead, so that one run comes due within the test, spread in two parts.
+    redeployed = service.run("deploy", ROLLOUT_SWEEP_CRON="* * * * *", ROLLOUT_SWEEP_PARTS="2")
     assert redeployed.returncode == 0, redeployed.stderr
     service.start("worker", log="worker.log")
     deadline = time.monotonic() + 150
