@@ -11,9 +11,17 @@ from models.experts.reminders import KIND, expert_digests, mark_reminded
 from models.kernel.database import write_session
 from models.kernel.lookups import get_programme
 from models.programme.store import programme_calendar
-from models.reminders.outbox import enqueue, programme_policy, save_messages, unsent_digests
+from models.reminders.outbox import (
+    enqueue,
+    programme_policy,
+    save_messages,
+    unsent_digests,
+    unsent_recipients,
+)
 from services.delivery import deliver_outbox
 from services.resources import database
+
+DIGESTS_AT_ONCE = 250  # recipients whose digests are composed, rendered and stored together
 
 
 def _enqueue(
@@ -50,12 +58,16 @@ def send_due_reminders(
     new = _enqueue(programme_code, batches, as_of, recorded_at)
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
-        digests = unsent_digests(session, programme, as_of)
-        rendered = [(d, *render_digest(d)) for d in digests.values()]
+        recipients = unsent_recipients(session, programme, as_of)
+        written = 0
+        for i in range(0, len(recipients), DIGESTS_AT_ONCE):  # memory bounded by a group's
+            digests = unsent_digests(session, programme, as_of, recipients[i : i + DIGESTS_AT_ONCE])
+            rendered = [(d, *render_digest(d)) for d in digests.values()]
+            written += save_messages(session, programme, as_of, rendered, recorded_at)
         cal = programme_calendar(session, programme.id)
         experts = expert_digests(session, programme, programme_policy(programme), as_of, cal)
-        rendered += [(d, *render_digest(d, KIND)) for d in experts.digests]
-        written = save_messages(session, programme, as_of, rendered, recorded_at)
+        rendered = [(d, *render_digest(d, KIND)) for d in experts.digests]
+        written += save_messages(session, programme, as_of, rendered, recorded_at)
         mark_reminded(session, experts.reminded)
     if experts.without_email:
         get_run_logger().warning(

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session
 
 from models.assessment.action_items import ACTIVE
@@ -120,8 +120,26 @@ def enqueue(
     return {"due": len(wanted), "new": len(new)}
 
 
-def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[str, dict]:
-    """Per recipient, the data of one digest of every item not yet in a message."""
+def _unsent(programme: Programme, as_of: date):
+    """The reminder items of the programme due by `as_of` that are in no message yet."""
+    return and_(
+        ReminderItem.programme_id == programme.id,
+        ReminderItem.message_id.is_(None),
+        ReminderItem.day <= as_of,
+    )
+
+
+def unsent_recipients(session: Session, programme: Programme, as_of: date) -> list[str]:
+    """Who has items due by `as_of` not yet in a message, in order."""
+    query = select(ReminderItem.recipient).where(_unsent(programme, as_of)).distinct()
+    return list(session.scalars(query.order_by(ReminderItem.recipient)))
+
+
+def unsent_digests(
+    session: Session, programme: Programme, as_of: date, recipients: list[str] | None = None
+) -> dict[str, dict]:
+    """Per recipient (every one, or those given), the data of one digest of every item not yet
+    in a message."""
     cal = programme_calendar(session, programme.id)
     _, _, names = phase_defaults()
     verified = ("", "")
@@ -162,13 +180,11 @@ def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[
         .join(PhaseRun, PhaseRun.id == ReminderItem.phase_run_id)
         .join(Unit, Unit.id == PhaseRun.unit_id)
         .outerjoin(ActionItem, ActionItem.id == ReminderItem.action_item_id)
-        .where(
-            ReminderItem.programme_id == programme.id,
-            ReminderItem.message_id.is_(None),
-            ReminderItem.day <= as_of,
-        )
+        .where(_unsent(programme, as_of))
         .order_by(ReminderItem.recipient, Unit.code, PhaseRun.seq)
     )
+    if recipients is not None:
+        query = query.where(ReminderItem.recipient.in_(recipients))
     unit_names = dict(
         session.execute(select(Unit.code, Unit.name).where(Unit.programme_id == programme.id)).all()
     )

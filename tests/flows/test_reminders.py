@@ -99,10 +99,13 @@ def test_an_outage_loses_nothing_and_the_next_sweep_delivers(pilot, smtp):
     assert outbox("pending") == 0 and len(smtp.received) == 6
 
 
-def test_escalation_reaches_the_parent_and_the_coordinator(pilot, smtp):
+@pytest.mark.parametrize("at_once", [250, 2])  # digests composed all together, or two by two
+def test_escalation_reaches_the_parent_and_the_coordinator(pilot, smtp, monkeypatch, at_once):
+    monkeypatch.setattr("tasks.reminders.DIGESTS_AT_ONCE", at_once)
     for day in (date(2023, 3, 6), date(2023, 3, 20), date(2023, 3, 31)):
         sweep(day)  # by 31/03 wave 1's surveys are five working days overdue
     latest = [m for m in smtp.messages() if "31/03/2023" in str(m["Subject"])]
+    assert len(latest) == len({m["To"] for m in latest}) == 14  # one message each
     parent = next(m for m in latest if m["To"] == "vanphong@haiphong.example")
     assert "6 đơn vị chậm tiến độ" in str(parent["Subject"])
     body = text_of(parent)
