@@ -42,7 +42,9 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         write_form(path, catalogue, code, unit, name, 2026, filled, "bench", date(2026, 5, 4))
         paths.append(path)
     wrote = time.perf_counter() - t
+    peaks = {"written": peak_mb()}
 
+    reset_peak()
     t = time.perf_counter()
     forms, problems = read_forms(paths, catalogue, None)  # as `rollout assess import` reads
     assert not problems, problems[:3]
@@ -52,6 +54,8 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         programme = get_programme(session, code)
         stored = record_forms(session, programme, forms, "bench", datetime.now(UTC))["changed"]
     store = time.perf_counter() - t
+    peaks["read and stored"] = peak_mb()
+    reset_peak()
     t = time.perf_counter()
     with read_session(engine) as session:
         by_unit: dict[str, dict[str, str]] = {}
@@ -81,7 +85,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     written = write_assessment_report(summary, report)
     drawn = time.perf_counter() - t
     size = sum(path.stat().st_size for path in written) / 1e6
-    forms_peak = peak_mb()
+    peaks["scored, summarised, reported"] = peak_mb()
     reset_peak()
     t = time.perf_counter()
     with write_session(engine) as session:
@@ -123,7 +127,10 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         ),
         ("  summary: ranking, pillars, items", f"{summarised:.1f} s"),
         ("  HTML report, heat map and charts", f"{drawn:.1f} s, {size:.1f} MB"),
-        ("  peak memory: forms written, read, stored, scored, reported", f"{forms_peak:.0f} MB"),
+        (
+            "  peak memory: forms written / read and stored / scored, summarised, reported",
+            " / ".join(f"{mb:.0f}" for mb in peaks.values()) + " MB",
+        ),
         ("action programmes drafted", f"{drafted} items for {n} units in {drafting:.1f} s"),
         ("  peak memory of the drafting", f"{drafting_peak:.0f} MB"),
         (
