@@ -34,6 +34,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
                 Unit.programme_id == programme.id, Unit.wave_id.is_not(None)
             )
         ).all()
+    reset_peak()
     t = time.perf_counter()
     paths = []
     for unit, name in units:
