@@ -8,7 +8,6 @@ process of its own running the delivery the `deliver-outbox` task runs.
 """
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from adapters.prefect_runtime import wait_for_server
 from bench.generate import first_wave_communes
+from bench.ports import free_port
 
 ROLLOUT = Path(sys.executable).with_name("rollout")
 RECORD = ("--kind", "survey_answers", "--as-of", "2026-03-02")
@@ -149,7 +149,7 @@ def _record_times(scratch: Path, runs: int = 5) -> list[tuple[str, str]]:
         env = os.environ.copy()
         env.pop("ROLLOUT_PREFECT_API_URL", None)
         if label == "with a server":
-            port = _free_port()
+            port = free_port()
             env["ROLLOUT_PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
             server = subprocess.Popen(
                 [str(ROLLOUT), "prefect-server"],
@@ -179,12 +179,6 @@ def _record_times(scratch: Path, runs: int = 5) -> list[tuple[str, str]]:
         server.terminate()
         server.wait(timeout=30)
     return figures
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.ports import free_port
+
 RUNS = (("in one process", 0), ("spread, 1 worker", 1), ("spread, 2 workers", 2))
 PARTS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 DROPPED = ("Subscription queue is full", "dropped")
@@ -30,7 +32,7 @@ def main() -> None:
     """Start the server, then time the busy sweep in each layout and print the figures."""
     pg = os.environ.get("ROLLOUT_BENCH_PG", "postgresql+psycopg2://postgres@127.0.0.1:5432")
     scratch = Path(tempfile.mkdtemp(prefix="rollout-spread-"))
-    port = _free_port()
+    port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     with _database(pg) as prefect_db:
         os.environ |= {
@@ -234,14 +236,6 @@ def _database(pg: str):
 
 def _asyncpg(url: str) -> str:
     return url.replace("+psycopg2", "+asyncpg")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

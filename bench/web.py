@@ -8,7 +8,6 @@ Targets: p95 <= 300 ms, no errors. Runs in a scratch ROLLOUT_HOME.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from bench.generate import first_wave_communes
 from bench.load import load
+from bench.ports import free_port
 
 AS_OF = date(2026, 2, 2)  # waves 1-3 have their survey open, wave 1 overdue
 
@@ -42,7 +42,7 @@ def main() -> None:
         init_programme(str(programme), date(2026, 1, 2))
         daily_sweep("VN-NATIONAL", AS_OF)
     cookies = _signed_in()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -96,12 +96,6 @@ def _signed_in() -> dict:
         token = sign_in_link(programme="VN-NATIONAL", email=email).rsplit("/", 1)[1]
         out[key] = sign_in(token=token).cookie
     return out
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait(base: str) -> None:
