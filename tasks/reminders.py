@@ -15,8 +15,7 @@ from models.reminders.outbox import (
     enqueue,
     programme_policy,
     save_messages,
-    unsent_digests,
-    unsent_recipients,
+    unsent_digest_groups,
 )
 from services.delivery import deliver_outbox
 from services.resources import database
@@ -58,10 +57,8 @@ def send_due_reminders(
     new = _enqueue(programme_code, batches, as_of, recorded_at)
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
-        recipients = unsent_recipients(session, programme, as_of)
         written = 0
-        for i in range(0, len(recipients), DIGESTS_AT_ONCE):  # memory bounded by a group's
-            digests = unsent_digests(session, programme, as_of, recipients[i : i + DIGESTS_AT_ONCE])
+        for digests in unsent_digest_groups(session, programme, as_of, DIGESTS_AT_ONCE):
             rendered = [(d, *render_digest(d)) for d in digests.values()]
             written += save_messages(session, programme, as_of, rendered, recorded_at)
         cal = programme_calendar(session, programme.id)

@@ -1,6 +1,7 @@
 """The reminder outbox: items under unique keys, digests per recipient and day, delivery state."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, insert, select, update
@@ -129,17 +130,23 @@ def _unsent(programme: Programme, as_of: date):
     )
 
 
-def unsent_recipients(session: Session, programme: Programme, as_of: date) -> list[str]:
+def _unsent_recipients(session: Session, programme: Programme, as_of: date) -> list[str]:
     """Who has items due by `as_of` not yet in a message, in order."""
     query = select(ReminderItem.recipient).where(_unsent(programme, as_of)).distinct()
     return list(session.scalars(query.order_by(ReminderItem.recipient)))
 
 
-def unsent_digests(
-    session: Session, programme: Programme, as_of: date, recipients: list[str] | None = None
-) -> dict[str, dict]:
-    """Per recipient (every one, or those given), the data of one digest of every item not yet
-    in a message."""
+def unsent_digests(session: Session, programme: Programme, as_of: date) -> dict[str, dict]:
+    """Per recipient, the data of one digest of every item not yet in a message."""
+    return next(unsent_digest_groups(session, programme, as_of), {})
+
+
+def unsent_digest_groups(
+    session: Session, programme: Programme, as_of: date, size: int | None = None
+) -> Iterator[dict[str, dict]]:
+    """The digests of every item not yet in a message, `size` recipients at a time (all in one
+    group when None), so that a caller storing each group holds one group's digests at once;
+    what every group needs from the programme is read once."""
     cal = programme_calendar(session, programme.id)
     _, _, names = phase_defaults()
     verified = ("", "")
@@ -183,13 +190,10 @@ def unsent_digests(
         .where(_unsent(programme, as_of))
         .order_by(ReminderItem.recipient, Unit.code, PhaseRun.seq)
     )
-    if recipients is not None:
-        query = query.where(ReminderItem.recipient.in_(recipients))
     unit_names = dict(
         session.execute(select(Unit.code, Unit.name).where(Unit.programme_id == programme.id)).all()
     )
     coordinator = programme.coordinator.get("office") or programme.coordinator["agency"]
-    digests: dict[str, dict] = {}
     days: dict[date, tuple[int, str]] = {}  # due day -> (working days left, its text)
 
     def left_and_text(due: date) -> tuple[int, str]:
@@ -200,28 +204,42 @@ def unsent_digests(
             )
         return days[due]
 
-    for row in session.execute(query):
-        digest = digests.get(row.recipient)
-        if digest is None:
-            digest = digests[row.recipient] = _digest(programme, row, as_of, cal)
-        addressee = {"unit": row.unit_name, "parent": unit_names.get(row.parent_code or "")}.get(
-            row.role, coordinator
+    def compose(rows) -> dict[str, dict]:
+        """The digests of these item rows (ordered by recipient), by recipient."""
+        digests: dict[str, dict] = {}
+        for row in rows:
+            digest = digests.get(row.recipient)
+            if digest is None:
+                digest = digests[row.recipient] = _digest(programme, row, as_of, cal)
+            addressee = {
+                "unit": row.unit_name,
+                "parent": unit_names.get(row.parent_code or ""),
+            }.get(row.role, coordinator)
+            if addressee and addressee not in digest["addressees"]:
+                digest["addressees"].append(addressee)
+            entry = _entry(row, expected[row.phase], names[row.phase], left_and_text)
+            if row.action_id is not None:
+                entry |= _action_entry(row, names[row.phase], left_and_text)
+            digest["item_ids"].append(row.item_id)
+            (
+                digest["escalations"] if row.rule.startswith("escalation") else digest["items"]
+            ).append(entry)
+        for digest in digests.values():
+            digest["escalations"] = _dedupe(digest["escalations"])
+            digest["recipient_name"] = "; ".join(digest.pop("addressees")) or digest["recipient"]
+            digest["items_due"] = sum(1 for e in digest["items"] if not e["days_late"])
+            digest["items_late"] = len(digest["items"]) - digest["items_due"]
+        return digests
+
+    groups: list[list[str] | None] = [None]
+    if size is not None:
+        recipients = _unsent_recipients(session, programme, as_of)
+        groups = [recipients[i : i + size] for i in range(0, len(recipients), size)]
+    for group in groups:
+        rows = session.execute(
+            query if group is None else query.where(ReminderItem.recipient.in_(group))
         )
-        if addressee and addressee not in digest["addressees"]:
-            digest["addressees"].append(addressee)
-        entry = _entry(row, expected[row.phase], names[row.phase], left_and_text)
-        if row.action_id is not None:
-            entry |= _action_entry(row, names[row.phase], left_and_text)
-        digest["item_ids"].append(row.item_id)
-        (digest["escalations"] if row.rule.startswith("escalation") else digest["items"]).append(
-            entry
-        )
-    for digest in digests.values():
-        digest["escalations"] = _dedupe(digest["escalations"])
-        digest["recipient_name"] = "; ".join(digest.pop("addressees")) or digest["recipient"]
-        digest["items_due"] = sum(1 for e in digest["items"] if not e["days_late"])
-        digest["items_late"] = len(digest["items"]) - digest["items_due"]
-    return digests
+        yield compose(rows)
 
 
 def digest_heading(programme: Programme, as_of: date) -> dict:
