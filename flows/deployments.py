@@ -10,7 +10,7 @@ Entrypoints are module paths: a worker needs rollout installed, not this folder.
 """
 
 import io
-import os
+import signal
 from contextlib import redirect_stdout, suppress
 from uuid import UUID
 
@@ -89,13 +89,14 @@ def serve_pools(name: str | None, parts_at_once: int) -> None:
     """Serve the sweeps' pool and the parts' pool in this process until stopped (SIGTERM or
     Ctrl-C); each flow run in a process of its own, at most `parts_at_once` parts at a time."""
     import anyio
-    from prefect.utilities.processutils import setup_signal_handlers_worker
     from prefect.workers.process import ProcessWorker
 
     settings = get_settings()
     for pool in (settings.work_pool, settings.parts_pool):
         ensure_work_pool(pool)
-    setup_signal_handlers_worker(os.getpid(), "the rollout worker", print)
+    # SIGTERM (systemd's stop) ends the workers as Ctrl-C does; runs already started go on in
+    # their own processes.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     async def serve() -> None:
         sweeps = ProcessWorker(name=name, work_pool_name=settings.work_pool)

@@ -6,6 +6,7 @@ Real processes throughout: a Prefect server, `rollout worker`, PostgreSQL, an SM
 """
 
 import email
+import signal
 import time
 from datetime import datetime
 from email.header import decode_header, make_header
@@ -105,7 +106,7 @@ def test_a_worker_killed_mid_sweep_then_the_sweep_rerun(production, tmp_path):
     # The sweep rerun (as from Prefect's UI), on a worker of another machine.
     second = service.post(f"/deployments/{daily}/create_flow_run", {})
     rerun_log = tmp_path / "worker-2.log"
-    service.start("worker", log=rerun_log.name)
+    rerun_worker = service.start("worker", log=rerun_log.name)
 
     def finished() -> bool:
         state = service.post("/flow_runs/filter", {"flow_runs": {"id": {"any_": [second["id"]]}}})
@@ -136,5 +137,7 @@ def test_a_worker_killed_mid_sweep_then_the_sweep_rerun(production, tmp_path):
     assert len(set(_received(mail))) == len(mail.received) == 40
     verified = service.run("audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    rerun_worker.send_signal(signal.SIGTERM)  # as systemd stops it: promptly, and cleanly
+    assert rerun_worker.wait(timeout=15) == 0, rerun_log.read_text()[-2000:]
     mail.stop()
     reference_mail.stop()
