@@ -6,11 +6,13 @@ import os
 import smtplib
 import ssl
 from email import encoders
+from email.generator import NLCRE, BytesGenerator
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
+from io import BytesIO
 from pathlib import Path
 
 from config.settings import Settings
@@ -50,10 +52,32 @@ def _utf8_part(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
+class _WholeBodyGenerator(BytesGenerator):
+    """BytesGenerator writing a body in one call instead of two per line.
+
+    The stdlib's `_write_lines` splits a body into lines and writes each line and each line
+    end separately: ~800 writes for a 30 KB digest, most of the cost of flattening it. Joining
+    the lines with the line end gives the same bytes (a trailing empty element stands for a
+    trailing line end, as there)."""
+
+    def _write_lines(self, lines: str) -> None:
+        if lines:
+            self.write(self._NL.join(NLCRE.split(lines)))
+
+
+def message_bytes(email: Message, linesep: str = "\n") -> bytes:
+    """The message as `email.as_bytes()` gives it (or with CRLF for SMTP), at about a fifth of
+    the cost."""
+    out = BytesIO()
+    _WholeBodyGenerator(out, mangle_from_=False).flatten(email, linesep=linesep)
+    return out.getvalue()
+
+
 class FileChannel:
     """Writes each message as an .eml file named by its outbox key (rewriting it is harmless)."""
 
     name = "file"
+    resends_identically = True  # the same file, the same bytes: a resend is no second message
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -74,7 +98,7 @@ class FileChannel:
             folder.mkdir(parents=True, exist_ok=True)
             self.made.add(folder)
         partial = folder / f".{safe}.partial"
-        partial.write_bytes(email.as_bytes())
+        partial.write_bytes(message_bytes(email))
         os.replace(partial, folder / f"{safe}.eml")  # a reader sees the whole file or none
         return email["Message-ID"]
 
@@ -83,6 +107,7 @@ class SmtpChannel:
     """Sends through one SMTP connection per delivery run (STARTTLS, SSL or plain)."""
 
     name = "smtp"
+    resends_identically = False  # a resend is a second e-mail in the recipient's inbox
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -113,7 +138,12 @@ class SmtpChannel:
 
     def send(self, message: Outgoing, email: Message) -> str:
         """Send one message; returns its Message-ID."""
-        self.smtp.send_message(email)
+        sender = parseaddr(email["From"])[1]
+        recipients = [address for _, address in getaddresses(email.get_all("To", []))]
+        if (sender + "".join(recipients)).isascii():
+            self.smtp.sendmail(sender, recipients, message_bytes(email, "\r\n"))
+        else:  # an address outside ASCII: smtplib negotiates SMTPUTF8 for it
+            self.smtp.send_message(email)
         return email["Message-ID"]
 
 
