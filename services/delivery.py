@@ -94,27 +94,30 @@ def _one_pass(
             deadline = time.monotonic() + settings.delivery_lease_seconds - margin
             if channel is None:
                 channel = _open(engine, settings, group, owner)
-            for index, message in enumerate(group):
-                if time.monotonic() > deadline:  # the lease would end mid-send: claim anew
-                    _release(engine, [m.id for m in group[index:]], owner, None)
-                    after = message.id - 1
-                    break
-                after = message.id
-                try:
-                    channel_id = channel.send(message, build_message(message, settings, sender))
-                except Exception as exc:  # any failure is the message's, recorded, not raised
-                    failures += 1
-                    error = describe_failure(exc, settings)
-                    _release(engine, [message.id], owner, error)
-                    if _channel_broken(exc):
-                        _release(engine, [m.id for m in group[index + 1 :]], owner, error)
-                        raise _ChannelDown(error) from None
-                    continue
-                with engine.begin() as connection:
-                    mark_sent(
-                        connection, message.id, owner, channel.name, channel_id, datetime.now(UTC)
-                    )
-                sent += 1
+            accepted: list[tuple[int, str]] = []  # sent, not yet marked
+            try:
+                for index, message in enumerate(group):
+                    if time.monotonic() > deadline:  # the lease would end mid-send: claim anew
+                        _release(engine, [m.id for m in group[index:]], owner, None)
+                        after = message.id - 1
+                        break
+                    after = message.id
+                    try:
+                        email = build_message(message, settings, sender)
+                        accepted.append((message.id, channel.send(message, email)))
+                    except Exception as exc:  # any failure is the message's, recorded, not raised
+                        failures += 1
+                        error = describe_failure(exc, settings)
+                        _release(engine, [message.id], owner, error)
+                        if _channel_broken(exc):
+                            _release(engine, [m.id for m in group[index + 1 :]], owner, error)
+                            raise _ChannelDown(error) from None
+                        continue
+                    if not channel.resends_identically:  # mark each as soon as it is accepted
+                        sent += _mark(engine, accepted, owner, channel.name)
+                        accepted = []
+            finally:
+                sent += _mark(engine, accepted, owner, channel.name)
     except _ChannelDown as down:
         error = str(down)
         failures += 1
@@ -124,6 +127,15 @@ def _one_pass(
             with suppress(Exception):  # closing a broken connection: nothing more to lose
                 channel.__exit__(None, None, None)
     return sent, failures, error
+
+
+def _mark(engine: Engine, accepted: list[tuple[int, str]], owner: str, channel: str) -> int:
+    """Mark what the channel accepted as sent, in one transaction; how many."""
+    if not accepted:
+        return 0
+    with engine.begin() as connection:
+        mark_sent(connection, accepted, owner, channel, datetime.now(UTC))
+    return len(accepted)
 
 
 def _open(engine: Engine, settings: Settings, group: list[Outgoing], owner: str):

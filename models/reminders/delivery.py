@@ -5,6 +5,10 @@ write lock, sends them one by one and marks each sent as soon as the channel acc
 senders never hold the same message; a sender that dies leaves its claims to expire, and the
 next delivery takes them again. So a message is sent twice only when a sender died between the
 channel's acceptance and the mark: at most the one message it had in flight.
+
+A channel whose resend rewrites the very same bytes in the same place (the file outbox: a
+message's file is named by its key and its bytes are fixed by the message) cannot send a message
+twice, so its sends are marked a claimed group at a time, one commit instead of one a message.
 """
 
 from dataclasses import dataclass
@@ -104,26 +108,22 @@ _MARK_SENT = (
 
 def mark_sent(
     connection: Connection,
-    message_id: int,
+    accepted: list[tuple[int, str]],
     owner: str,
     channel: str,
-    channel_id: str,
     now: datetime,
-) -> bool:
-    """Record that the channel accepted a message this sender claimed; False if not its claim.
+) -> int:
+    """Record that the channel accepted these (message id, channel id) this sender claimed;
+    how many were still its claims. One statement, executed for each row.
 
-    A single-row update outside the audit chain: it needs no programme-wide write lock."""
-    result = connection.execute(
-        _MARK_SENT,
-        {
-            "message": message_id,
-            "owner": owner,
-            "now": now,
-            "channel": channel,
-            "channel_id": channel_id,
-        },
-    )
-    return result.rowcount == 1
+    Updates outside the audit chain: they need no programme-wide write lock."""
+    if not accepted:
+        return 0
+    rows = [
+        {"message": message, "owner": owner, "now": now, "channel": channel, "channel_id": cid}
+        for message, cid in accepted
+    ]
+    return connection.execute(_MARK_SENT, rows).rowcount
 
 
 def release(session: Session, message_ids: list[int], owner: str, error: str | None) -> None:

@@ -189,3 +189,45 @@ def test_a_refused_login_is_a_failure_that_never_shows_the_password(
         logs = client.read_logs(log_filter=LogFilter(), limit=200)
     assert not [log for log in logs if "sai mật khẩu" in log.message]
     assert authenticated_smtp.received == []
+
+
+def test_a_killed_delivery_to_the_file_outbox_rewrites_the_same_files_and_no_more(
+    busy_day, prefect_api_url
+):
+    """The file outbox marks a claimed group at a time: killed mid-group, the rerun writes the
+    group's files again with the very same bytes, so each message is still one file."""
+    env = os.environ | {
+        "ROLLOUT_PREFECT_API_URL": prefect_api_url,
+        "ROLLOUT_DELIVERY_LEASE_SECONDS": "6",
+    }
+    outbox = get_settings().outbox_dir
+    first = subprocess.Popen(
+        [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(outbox.rglob("*.eml"))) < 70 and time.monotonic() < deadline:
+        time.sleep(0.002)
+    first.kill()
+    first.wait(timeout=30)
+    written = {path: path.read_bytes() for path in outbox.rglob("*.eml")}
+    waiting = statuses()
+    assert 70 <= len(written) < UNITS, "the delivery was not cut short"
+    assert 0 < waiting.get("sending", 0) <= 50  # the group in flight: written, not yet marked
+    time.sleep(6.5)  # its lease ends
+    rerun = subprocess.run(
+        [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert statuses() == {"sent": UNITS}
+    files = sorted(outbox.rglob("*"))
+    assert [p for p in files if p.is_file() and p.suffix != ".eml"] == []  # no partial left
+    emls = {path: path.read_bytes() for path in files if path.suffix == ".eml"}
+    assert len(emls) == UNITS and len({message_id(raw) for raw in emls.values()}) == UNITS
+    assert all(emls[path] == raw for path, raw in written.items())  # rewritten, unchanged
