@@ -5,7 +5,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench.memory import peak_mb, reset_peak
+from bench.memory import reset_peak, step_peak_text
 
 COLOURS = ("red", "yellow", "green")
 
@@ -43,7 +43,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         write_form(path, catalogue, code, unit, name, 2026, filled, "bench", date(2026, 5, 4))
         paths.append(path)
     wrote = time.perf_counter() - t
-    peaks = {"written": peak_mb()}
+    peaks = {"written": step_peak_text()}
 
     reset_peak()
     t = time.perf_counter()
@@ -55,7 +55,9 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         programme = get_programme(session, code)
         stored = record_forms(session, programme, forms, "bench", datetime.now(UTC))["changed"]
     store = time.perf_counter() - t
-    peaks["read and stored"] = peak_mb()
+    peaks["read and stored"] = step_peak_text()
+    n = len(forms)
+    del forms, paths  # what a later step keeps is its own
     reset_peak()
     t = time.perf_counter()
     with read_session(engine) as session:
@@ -71,7 +73,6 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     for ratings in by_unit.values():
         pillar_scores(catalogue, ratings)
     score = time.perf_counter() - t
-    n = len(forms)
 
     from adapters.reports import write_assessment_report
     from models.assessment.action_items import draft_items
@@ -86,7 +87,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     written = write_assessment_report(summary, report)
     drawn = time.perf_counter() - t
     size = sum(path.stat().st_size for path in written) / 1e6
-    peaks["scored, summarised, reported"] = peak_mb()
+    peaks["scored, summarised, reported"] = step_peak_text()
     reset_peak()
     t = time.perf_counter()
     with write_session(engine) as session:
@@ -96,7 +97,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
             for unit, _ in units
         )
     drafting = time.perf_counter() - t
-    drafting_peak = peak_mb()
+    drafting_peak = step_peak_text()
 
     from sqlalchemy import delete, func, update
 
@@ -116,7 +117,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     t = time.perf_counter()
     reminded = send_reminders(code, last_due)
     reminding = time.perf_counter() - t
-    reminding_peak = peak_mb()
+    reminding_peak = step_peak_text()
     return [
         ("self-assessment forms written (setup)", f"{n} in {wrote:.1f} s"),
         ("  read and checked, every cell", f"{read:.1f} s, {n / read:.0f} forms/s"),
@@ -130,13 +131,13 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         ("  HTML report, heat map and charts", f"{drawn:.1f} s, {size:.1f} MB"),
         (
             "  peak memory: forms written / read and stored / scored, summarised, reported",
-            " / ".join(f"{mb:.0f}" for mb in peaks.values()) + " MB",
+            " / ".join(peaks.values()),
         ),
         ("action programmes drafted", f"{drafted} items for {n} units in {drafting:.1f} s"),
-        ("  peak memory of the drafting", f"{drafting_peak:.0f} MB"),
+        ("  peak memory of the drafting", drafting_peak),
         (
             f"  the items' last due day ({last_due}): reminders (flow time)",
             f"{reminding:.1f} s, {reminded['new']} reminders in {reminded['messages']} digests",
         ),
-        ("  peak memory of the worst day", f"{reminding_peak:.0f} MB"),
+        ("  peak memory of the worst day", reminding_peak),
     ]

@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from bench.memory import highest_mb, peak_mb, reset_peak
+from bench.memory import highest_mb, reset_peak, step_peak_text
 
 
 def main() -> None:
@@ -205,7 +205,7 @@ def _s(start: float) -> str:
 
 def _step_peak() -> tuple[str, str]:
     """The peak resident memory since the last reset_peak, as a figure."""
-    return ("  peak memory of this step (VmHWM since the step began)", f"{peak_mb():.0f} MB")
+    return ("  peak memory of this step (from what it started with)", step_peak_text())
 
 
 if __name__ == "__main__":
