@@ -92,6 +92,18 @@ def sweep_process(env: dict, sender: str) -> subprocess.Popen:
     )
 
 
+def rerun_after_the_lease(env: dict) -> subprocess.CompletedProcess:
+    """`rollout reminders` once the killed sender's 6 s lease has ended."""
+    time.sleep(6.5)
+    return subprocess.run(
+        [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def statuses() -> dict[str, int]:
     with Session(make_engine(get_settings().engine_url)) as session:
         rows = session.execute(
@@ -120,14 +132,7 @@ def test_two_sweeps_at_once_and_a_killed_one_deliver_each_message_once(
         assert "first@rollout.example" in server.senders
         assert "second@rollout.example" in server.senders  # both delivered, side by side
         assert statuses().get("sending", 0) > 0  # what the killed sender claimed waits
-        time.sleep(6.5)  # its lease ends
-        rerun = subprocess.run(
-            [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        rerun = rerun_after_the_lease(env)
         assert rerun.returncode == 0, rerun.stderr
     finally:
         server.stop()
@@ -216,14 +221,7 @@ def test_a_killed_delivery_to_the_file_outbox_rewrites_the_same_files_and_no_mor
     waiting = statuses()
     assert 70 <= len(written) < UNITS, "the delivery was not cut short"
     assert 0 < waiting.get("sending", 0) <= 50  # the group in flight: written, not yet marked
-    time.sleep(6.5)  # its lease ends
-    rerun = subprocess.run(
-        [str(ROLLOUT), "reminders", "--as-of", REMINDER_DAY],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    rerun = rerun_after_the_lease(env)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert statuses() == {"sent": UNITS}
     files = sorted(outbox.rglob("*"))
