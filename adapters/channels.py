@@ -56,7 +56,7 @@ class _WholeBodyGenerator(BytesGenerator):
     """BytesGenerator writing a body in one call instead of two per line.
 
     The stdlib's `_write_lines` splits a body into lines and writes each line and each line
-    end separately: ~800 writes for a 30 KB digest, most of the cost of flattening it. Joining
+    end separately: ~800 writes for a 30 KB digest, much of the cost of flattening it. Joining
     the lines with the line end gives the same bytes (a trailing empty element stands for a
     trailing line end, as there)."""
 
@@ -66,8 +66,8 @@ class _WholeBodyGenerator(BytesGenerator):
 
 
 def message_bytes(email: Message, linesep: str = "\n") -> bytes:
-    """The message as `email.as_bytes()` gives it (or with CRLF for SMTP), at about a fifth of
-    the cost."""
+    """The message as `email.as_bytes()` gives it (or with CRLF for SMTP), in about three
+    quarters of the time (measured on a 98 KB digest: 2.2 ms against 2.9 ms)."""
     out = BytesIO()
     _WholeBodyGenerator(out, mangle_from_=False).flatten(email, linesep=linesep)
     return out.getvalue()

@@ -112,18 +112,17 @@ def mark_sent(
     owner: str,
     channel: str,
     now: datetime,
-) -> int:
-    """Record that the channel accepted these (message id, channel id) this sender claimed;
-    how many were still its claims. One statement, executed for each row.
-
-    Updates outside the audit chain: they need no programme-wide write lock."""
-    if not accepted:
-        return 0
-    rows = [
-        {"message": message, "owner": owner, "now": now, "channel": channel, "channel_id": cid}
-        for message, cid in accepted
-    ]
-    return connection.execute(_MARK_SENT, rows).rowcount
+) -> None:
+    """Record that the channel accepted these (message id, channel id) while this sender held
+    them; a message whose claim another sender has taken since is left to that sender. One
+    statement, executed for each row: updates outside the audit chain, so they need no
+    programme-wide write lock."""
+    if accepted:
+        rows = [
+            {"message": message, "owner": owner, "now": now, "channel": channel, "channel_id": cid}
+            for message, cid in accepted
+        ]
+        connection.execute(_MARK_SENT, rows)
 
 
 def release(session: Session, message_ids: list[int], owner: str, error: str | None) -> None:
