@@ -1,11 +1,11 @@
 """Delivery channels for the outbox: .eml files (default) or SMTP. No Prefect here."""
 
 import base64
+import binascii
 import hashlib
 import os
 import smtplib
 import ssl
-from email import encoders
 from email.generator import NLCRE, BytesGenerator
 from email.header import Header
 from email.message import Message
@@ -17,6 +17,8 @@ from pathlib import Path
 
 from config.settings import Settings
 from models.reminders.delivery import Outgoing, Sender
+
+_BASE64_LINE = 76  # characters of a base64 line (RFC 2045), as email.encoders writes them
 
 
 def build_message(message: Outgoing, settings: Settings, sender: Sender) -> Message:
@@ -44,25 +46,56 @@ def build_message(message: Outgoing, settings: Settings, sender: Sender) -> Mess
 
 
 def _utf8_part(text: str, subtype: str) -> MIMENonMultipart:
-    """A UTF-8, base64 text part: the same bytes as MIMEText(text, subtype, "utf-8"), encoded
-    by binascii in one call instead of email's line-by-line loop (a digest runs to ~30 KB)."""
+    """A UTF-8, base64 text part: the same bytes as MIMEText(text, subtype, "utf-8").
+
+    binascii encodes the whole body in one call and the result is cut into 76-character lines;
+    email.encoders calls binascii once per 57 bytes, 2 million calls on the worst day's 120 MB
+    of digests."""
+    data = text.encode("utf-8")
+    encoded = binascii.b2a_base64(data, newline=False).decode("ascii")
+    lines = [encoded[i : i + _BASE64_LINE] for i in range(0, len(encoded), _BASE64_LINE)]
     part = MIMENonMultipart("text", subtype, charset="utf-8")
-    part.set_payload(text.encode("utf-8"))
-    encoders.encode_base64(part)
+    part.set_payload("".join(line + "\n" for line in lines))
+    part["Content-Transfer-Encoding"] = "base64"
     return part
 
 
 class _WholeBodyGenerator(BytesGenerator):
-    """BytesGenerator writing a body in one call instead of two per line.
+    """BytesGenerator writing a body in one call instead of two per line, and a short ASCII
+    header as it is.
 
     The stdlib's `_write_lines` splits a body into lines and writes each line and each line
     end separately: ~800 writes for a 30 KB digest, much of the cost of flattening it. Joining
     the lines with the line end gives the same bytes (a trailing empty element stands for a
-    trailing line end, as there)."""
+    trailing line end, as there); a body whose lines all end in \n, as every base64 body's
+    do, needs no split at all: it is written as it is, or with \n replaced by the line end."""
+
+    def _write_headers(self, msg: Message) -> None:
+        # A short ASCII header is written as it is: what compat32's folding gives it too, at
+        # a tenth of the cost (36,916 of the worst day's 43,628 headers). The rest are folded.
+        limit = (self.policy.max_line_length or 0) - 2
+        for name, value in msg.raw_items():
+            if isinstance(value, str) and _fits_unfolded(name, value, limit):
+                self.write(f"{name}: {value}{self._NL}")
+            else:
+                self._fp.write(self.policy.fold_binary(name, value))
+        self.write(self._NL)
 
     def _write_lines(self, lines: str) -> None:
-        if lines:
+        if "\r" not in lines:  # a base64 body: its lines end in \n only
+            self.write(lines if self._NL == "\n" else lines.replace("\n", self._NL))
+        elif lines:
             self.write(self._NL.join(NLCRE.split(lines)))
+
+
+def _fits_unfolded(name: str, value: str, limit: int) -> bool:
+    """Whether a header fits one line as it is: ASCII, no line end, within the line limit."""
+    return (
+        len(name) + len(value) <= limit
+        and value.isascii()
+        and "\n" not in value
+        and "\r" not in value
+    )
 
 
 def message_bytes(email: Message, linesep: str = "\n") -> bytes:
