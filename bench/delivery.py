@@ -62,7 +62,8 @@ def _busy_day(scratch: Path) -> int:
     from models.phases.schedule import plan_units, unit_batches
     from models.programme.file import load_programme
     from models.programme.store import store_programme
-    from models.reminders.outbox import enqueue, save_messages, unsent_digests
+    from models.reminders.digests import unsent_digests
+    from models.reminders.outbox import enqueue, save_messages
 
     engine = make_engine(get_settings().engine_url)
     migrate(engine)

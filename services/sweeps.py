@@ -81,7 +81,8 @@ def preview_reminders(*, programme: str, as_of: date) -> tuple[list[DigestPrevie
     from models.phases.schedule import unit_batches
     from models.programme.store import programme_calendar
     from models.reminders.delivery import backlog
-    from models.reminders.outbox import enqueue, programme_policy, unsent_digests
+    from models.reminders.digests import unsent_digests
+    from models.reminders.outbox import enqueue, programme_policy
 
     engine = read_database()
     with Session(engine.execution_options(rollout_write=True)) as session, session.begin():

@@ -11,12 +11,8 @@ from models.experts.reminders import KIND, expert_digests, mark_reminded
 from models.kernel.database import write_session
 from models.kernel.lookups import get_programme
 from models.programme.store import programme_calendar
-from models.reminders.outbox import (
-    enqueue,
-    programme_policy,
-    save_messages,
-    unsent_digest_groups,
-)
+from models.reminders.digests import unsent_digest_groups
+from models.reminders.outbox import enqueue, programme_policy, save_messages
 from services.delivery import deliver_outbox
 from services.resources import database
 

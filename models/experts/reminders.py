@@ -14,7 +14,7 @@ from models.experts.experts import SKILL_NAMES
 from models.experts.held import class_host
 from models.kernel.calendar import WorkingCalendar, weekday_vi
 from models.kernel.tables import ExpertRow, ExpertSession, Programme, Unit
-from models.reminders.outbox import digest_heading
+from models.reminders.digests import digest_heading
 from models.reminders.rules import ReminderPolicy, reminder_days
 
 KIND = "expert_sessions"  # the templates' name: templates/email/expert_sessions.*.j2

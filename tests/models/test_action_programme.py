@@ -28,7 +28,8 @@ from models.kernel.tables import (
     Unit,
 )
 from models.programme.store import programme_calendar
-from models.reminders.outbox import enqueue, unsent_digests
+from models.reminders.digests import unsent_digests
+from models.reminders.outbox import enqueue
 from tests.conftest import with_assessment
 from tests.models.test_reconcile import CODES, run_of, sweep
 from tests.models.test_store import load_and_plan
@@ -241,16 +242,16 @@ def test_action_items_get_reminders_like_phases_until_done(pilot):
         digests = unsent_digests(session, programme, day)
     assert [(r.action_item_id, r.rule, r.role) for r in reminded] == [(first.id, "due", "unit")]
     (digest,) = [d for d in digests.values() if d["role"] == "unit"]
-    entry = next(e for e in digest["items"] if e.get("item") == first.id)
+    entry = next(e for e in digest["items"] if e.item == first.id)
     # Named by what it asks, not by its number in the database.
-    named = entry["phase_vi"].removeprefix("Phê duyệt và thực hiện chương trình hành động: “")
+    named = entry.phase_vi.removeprefix("Phê duyệt và thực hiện chương trình hành động: “")
     assert first.task.startswith(named.rstrip("”…")) and len(named) <= 82
-    assert "nhiệm vụ số" not in entry["phase_vi"]
+    assert "nhiệm vụ số" not in entry.phase_vi
     assert digest["recipient_name"] == "Ủy ban nhân dân quận Hải An"
-    assert entry["expected_vi"] == [
-        f"chỉ số 1.1: {first.task} (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)"
-    ]
-    assert entry["due"] == first.due
+    assert entry.expected_vi == (
+        f"chỉ số 1.1: {first.task} (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)",
+    )
+    assert entry.due == first.due
 
 
 # -- scores over units and periods ----------------------------------------------------------------

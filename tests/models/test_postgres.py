@@ -54,7 +54,8 @@ def test_phases_and_the_reminder_outbox_on_postgresql(pg_url, programme_dir):
     from models.kernel.lookups import get_programme
     from models.kernel.tables import OutboxMessage, ReminderItem
     from models.phases.schedule import unit_batches
-    from models.reminders.outbox import enqueue, save_messages, unsent_digests
+    from models.reminders.digests import unsent_digests
+    from models.reminders.outbox import enqueue, save_messages
     from tests.models.test_reconcile import sweep
 
     engine = make_engine(pg_url)
