@@ -56,7 +56,7 @@ def heatmap(
         vmin=0,
         vmax=len(order) - 1,
         aspect="auto",
-        interpolation="nearest",
+        interpolation="none",  # one pixel per cell in SVG, the viewer scales it crisply
     )
     ax.set_xticks(range(len(codes)), codes, rotation=90, fontsize=7)
     if rows <= LABELLED_ROWS:

@@ -87,12 +87,12 @@ def summarise(
         ).all()
     )
     items = defaultdict(list)
-    for code, item in session.execute(
-        select(Unit.code, ActionItem)
+    for item in session.execute(  # the two columns counted, not 87,098 items as entities
+        select(Unit.code, ActionItem.status, ActionItem.due)
         .join(ActionItem, ActionItem.unit_id == Unit.id)
         .where(ActionItem.programme_id == programme.id, ActionItem.period == period)
     ):
-        items[code].append(item)
+        items[item.code].append(item)
     scored = sorted(
         ((index(catalogue, r, weights), code) for code, r in by_unit.items()),
         key=lambda pair: (-pair[0], pair[1]),
@@ -152,8 +152,8 @@ def unit_comparison(
     """What changed in a unit's ratings between two periods, and its index in each."""
     catalogue = programme_catalogue(programme)
     weights = Weights.of(programme.assessment)
-    old = programme_ratings(session, programme, before).get(unit.code, {})
-    new = programme_ratings(session, programme, after).get(unit.code, {})
+    old = programme_ratings(session, programme, before, unit.code).get(unit.code, {})
+    new = programme_ratings(session, programme, after, unit.code).get(unit.code, {})
     return compare(old, new) | {
         "index_before": index(catalogue, old, weights),
         "index_after": index(catalogue, new, weights),
