@@ -13,6 +13,8 @@ from models.kernel.tables import IndicatorRating, Programme, Unit
 from models.kernel.vocabulary import RATINGS
 from models.phases.reconcile import programme_catalogue
 
+INSERT_CHUNK = 5_000  # new rating rows held before they are inserted: memory stays flat
+
 
 def period_ratings(session: Session, unit_id: int, period: int) -> dict[str, IndicatorRating]:
     """A unit's stored ratings for a period, by indicator."""
@@ -96,7 +98,7 @@ def record_forms(
     """Store filled forms' ratings, evidence and notes, set-based (a query for the units, one
     for their stored ratings, one insert of the new rows, one append to the audit chain): all
     of them or, on any problem of any form, none. Totals of rated, changed and unrated."""
-    from sqlalchemy import insert, tuple_
+    from sqlalchemy import tuple_
 
     problems: list[Problem] = []
     codes = {f.unit for f in forms}
@@ -174,6 +176,9 @@ def record_forms(
                 if row.verified_rating is not None:  # a changed self rating: verify it again
                     row.verified_rating = row.verifier = row.verified_on = None
             changed[answer.indicator] = answer.rating
+        if len(new_rows) >= INSERT_CHUNK:
+            _insert_ratings(session, new_rows)
+            new_rows = []
         if changed:
             payload = {
                 "period": form.period,
@@ -188,11 +193,16 @@ def record_forms(
         totals["rated"] += rated
         totals["changed"] += len(changed)
         totals["unrated"] += len(form.answers) - rated
-    if new_rows:
-        session.execute(insert(IndicatorRating), new_rows)
+    _insert_ratings(session, new_rows)
     if changes:
         append_changes(session, changes, actor, now)
     return totals
+
+
+def _insert_ratings(session: Session, rows: list[dict]) -> None:
+    """Insert new rating rows through the table: no ORM bookkeeping for 130,845 of them."""
+    if rows:
+        session.connection().execute(IndicatorRating.__table__.insert(), rows)
 
 
 def standing_rating(row: IndicatorRating | Row) -> str:
