@@ -96,8 +96,9 @@ def record_forms(
     expected_period: int | None = None,
 ) -> dict[str, int]:
     """Store filled forms' ratings, evidence and notes, set-based (a query for the units, one
-    for their stored ratings, one insert of the new rows, one append to the audit chain): all
-    of them or, on any problem of any form, none. Totals of rated, changed and unrated."""
+    for their stored ratings, inserts of the new rows INSERT_CHUNK at a time, one append to the
+    audit chain), in the caller's one transaction: all of them or, on any problem of any form,
+    none. Totals of rated, changed and unrated."""
     from sqlalchemy import tuple_
 
     problems: list[Problem] = []
