@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 
 from config.settings import get_settings
+from models.kernel.calendar import use_public_holidays
 from models.kernel.database import is_current, make_engine, migrate
 
 
@@ -25,14 +26,23 @@ def _engine(url: str) -> Engine:
     return make_engine(url)
 
 
+@lru_cache(maxsize=1)
+def _kept_holidays():
+    from adapters.holiday_cache import CachedHolidays
+
+    return CachedHolidays(get_settings().home / "cache")
+
+
 def read_database() -> Engine:
     """The engine's database for reading, as it is (never migrated: reading writes nothing,
     and a database with no schema yet says so); one engine per process."""
+    use_public_holidays(_kept_holidays)  # calendars read from it take holidays from the cache
     return _engine(get_settings().engine_url)
 
 
 def database() -> Engine:
     """The engine's database, migrated to the newest schema on first use in this process."""
+    use_public_holidays(_kept_holidays)
     return _migrated_engine(get_settings().engine_url)
 
 

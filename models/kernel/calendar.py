@@ -1,12 +1,36 @@
 """The Vietnamese working-day calendar: Monday-Friday, less public holidays, plus overrides."""
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-
-import holidays
+from typing import Protocol
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+class PublicHolidays(Protocol):
+    """Vietnam's public calendar: which days are worked, and the name of each holiday."""
+
+    def is_working_day(self, day: date) -> bool: ...
+
+    def get(self, day: date) -> str | None: ...
+
+
+def vietnam_holidays() -> PublicHolidays:
+    """The `holidays` package's calendar of Vietnam (importing it loads every country: ~0.1 s)."""
+    import holidays
+
+    return holidays.country_holidays("VN")
+
+
+_public_holidays: Callable[[], PublicHolidays] = vietnam_holidays
+
+
+def use_public_holidays(source: Callable[[], PublicHolidays]) -> None:
+    """Where calendars made from now on in this process read public holidays (a cached copy
+    of the same package's days, kept by an adapter)."""
+    global _public_holidays
+    _public_holidays = source
 
 
 class WorkingCalendar:
@@ -28,7 +52,7 @@ class WorkingCalendar:
         if clash:
             listed = ", ".join(d.isoformat() for d in sorted(clash))
             raise ValueError(f"dates both off and working: {listed}")
-        self._public = holidays.country_holidays("VN")
+        self._public = _public_holidays()
         self._first_year = self._last_year = 0
         self._days: list[date] = []
 
