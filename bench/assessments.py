@@ -102,7 +102,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
     from sqlalchemy import delete, func, update
 
     from flows.phases import send_reminders
-    from models.kernel.tables import ActionItem, OutboxMessage, PhaseRun, ReminderItem
+    from models.kernel.tables import ActionItem, OutboxBody, OutboxMessage, PhaseRun, ReminderItem
 
     with write_session(engine) as session:  # setup: every action_plan open, the outbox empty
         session.execute(
@@ -112,6 +112,7 @@ def import_forms(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]:
         )
         last_due = session.scalar(select(func.max(ActionItem.due)))
         session.execute(delete(ReminderItem))
+        session.execute(delete(OutboxBody))
         session.execute(delete(OutboxMessage))
     reset_peak()
     t = time.perf_counter()

@@ -17,7 +17,7 @@ def busy_reminders(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]
     from config.settings import get_settings
     from flows.phases import send_reminders
     from models.kernel.database import make_engine, write_session
-    from models.kernel.tables import OutboxMessage, PhaseRun, ReminderItem
+    from models.kernel.tables import OutboxBody, OutboxMessage, PhaseRun, ReminderItem
 
     engine = make_engine(settings.engine_url)
     with write_session(engine) as session:
@@ -30,6 +30,7 @@ def busy_reminders(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]
             select(func.max(PhaseRun.forecast_due)).where(PhaseRun.phase == "survey")
         )
         session.execute(delete(ReminderItem))
+        session.execute(delete(OutboxBody))
         session.execute(delete(OutboxMessage))
     t = time.perf_counter()
     result = send_reminders(code, last_due)
@@ -73,7 +74,7 @@ def busy_reminders(settings, code: str = "VN-NATIONAL") -> list[tuple[str, str]]
             os.environ.pop(key, None)
         get_settings.cache_clear()
     with Session(engine) as session:
-        bytes_ = session.scalar(select(func.sum(func.length(OutboxMessage.body_html))))
+        bytes_ = session.scalar(select(func.sum(func.length(OutboxBody.body_html))))
     figures += [
         ("  the same to SMTP on 127.0.0.1 (flow time)", f"{smtp_time:.2f} s"),
         (

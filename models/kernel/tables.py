@@ -150,8 +150,6 @@ class OutboxMessage(SQLModel, table=True):
     recipient: str
     day: date = Field(index=True)
     subject: str
-    body_text: str
-    body_html: str
     # pending -> sending (claimed by one sender until its lease ends) -> sent
     status: str = Field(default="pending", max_length=16, index=True)
     claimed_by: str | None = Field(default=None, max_length=120)
@@ -162,6 +160,16 @@ class OutboxMessage(SQLModel, table=True):
     channel_message_id: str | None = None
     created_at: datetime
     sent_at: datetime | None = None
+
+
+class OutboxBody(SQLModel, table=True):
+    """A message's rendered bodies, apart from its status row: SQLite rewrites a whole row on
+    every update, and a digest's bodies (~36 KB) would be rewritten when it is claimed and
+    again when it is marked sent."""
+
+    message_id: int = Field(foreign_key="outboxmessage.id", primary_key=True)
+    body_text: str
+    body_html: str
 
 
 class SweepRecord(SQLModel, table=True):

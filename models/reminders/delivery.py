@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 from sqlmodel import Session
 
-from models.kernel.tables import OutboxMessage
+from models.kernel.tables import OutboxBody, OutboxMessage
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 
@@ -66,15 +66,22 @@ def claim(
         and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
     )
     rows = session.execute(
-        select(OutboxMessage)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.key,
+            OutboxMessage.recipient,
+            OutboxMessage.day,
+            OutboxMessage.subject,
+            OutboxBody.body_text,
+            OutboxBody.body_html,
+            OutboxMessage.created_at,
+        )
+        .join(OutboxBody, OutboxBody.message_id == OutboxMessage.id)
         .where(OutboxMessage.programme_id == programme_id, OutboxMessage.id > after_id, claimable)
         .order_by(OutboxMessage.id)
         .limit(limit)
-    ).scalars()
-    taken = [
-        Outgoing(m.id, m.key, m.recipient, m.day, m.subject, m.body_text, m.body_html, m.created_at)
-        for m in rows
-    ]
+    )
+    taken = [Outgoing(*row) for row in rows]
     if taken:
         session.execute(
             update(OutboxMessage)

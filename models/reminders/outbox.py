@@ -8,7 +8,15 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from models.assessment.action_items import ACTIVE
-from models.kernel.tables import ActionItem, OutboxMessage, PhaseRun, Programme, ReminderItem, Unit
+from models.kernel.tables import (
+    ActionItem,
+    OutboxBody,
+    OutboxMessage,
+    PhaseRun,
+    Programme,
+    ReminderItem,
+    Unit,
+)
 from models.programme.store import programme_calendar
 from models.reminders.rules import ReminderPolicy, current, default_policy
 
@@ -123,7 +131,8 @@ def save_messages(
     rendered: list[tuple[dict, str, str, str]],
     now: datetime,
 ) -> int:
-    """Store rendered digests (digest, subject, text, html) and tie their items to them.
+    """Store rendered digests (digest, subject, text, html), their bodies apart, and tie their
+    items to them.
 
     Keys are unique per recipient and day; a second digest the same day gets the next number.
     """
@@ -143,18 +152,23 @@ def save_messages(
             "recipient": d["recipient"],
             "day": day,
             "subject": subject,
-            "body_text": text,
-            "body_html": html,
             "created_at": now,
             "status": "pending",
             "attempts": 0,
         }
-        for d, subject, text, html in rendered
+        for d, subject, _, _ in rendered
     ]
     ids = dict(
         session.execute(
             insert(OutboxMessage).returning(OutboxMessage.key, OutboxMessage.id), rows
         ).all()
+    )
+    session.connection().execute(
+        OutboxBody.__table__.insert(),
+        [
+            {"message_id": ids[row["key"]], "body_text": text, "body_html": html}
+            for row, (_, _, text, html) in zip(rows, rendered, strict=True)
+        ],
     )
     links = [
         {"item": item, "message": ids[row["key"]]}

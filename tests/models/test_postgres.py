@@ -12,7 +12,7 @@ from models.kernel.tables import PhaseRun
 from models.phases.status import status_rows
 from tests.conftest import PG_SERVER as SERVER
 from tests.conftest import fresh_pg_database
-from tests.models.test_store import load_and_plan
+from tests.models.test_store import bodies_survive_the_move_and_back, load_and_plan
 
 pytestmark = pytest.mark.postgres
 
@@ -174,4 +174,10 @@ def test_verification_gate_and_action_item_reminders_on_postgresql(pg_url, progr
         )
         assert verify_chain(session) == []
     assert reminded == 39  # one "due" reminder per open item, to the unit
+    engine.dispose()
+
+
+def test_outbox_bodies_survive_the_move_on_postgresql(pg_url, programme_dir):
+    engine = make_engine(pg_url)
+    bodies_survive_the_move_and_back(engine, programme_dir)
     engine.dispose()

@@ -164,3 +164,59 @@ def test_the_schema_head_constant_is_alembics_head(engine):
 
     assert ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head() == SCHEMA_HEAD
     assert schema_revision(engine) == (SCHEMA_HEAD, SCHEMA_HEAD) and is_current(engine)
+
+
+def _to_revision(engine, revision: str, direction: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from models.kernel.database import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        getattr(command, direction)(cfg, revision)
+
+
+def bodies_survive_the_move_and_back(engine, programme_dir) -> None:
+    """0014 moves each message's bodies to `outboxbody`: a message waiting in the outbox when
+    a province upgrades is sent with the very bodies it was stored with, and a downgrade puts
+    them back."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from models.reminders.delivery import claim
+    from models.reminders.outbox import save_messages
+
+    migrate(engine)
+    load_and_plan(engine, programme_dir[0])
+    bodies = [
+        ("Kính gửi: Phường Hải An", "<p>Kính gửi: <b>Phường Hải An</b></p>"),
+        ("b", "<p>b</p>"),
+    ]
+    with write_session(engine) as session:
+        programme = get_programme(session, "HP-2023-PILOT")
+        digests = [{"recipient": f"{n}@example.vn", "item_ids": []} for n in "ab"]
+        rendered = [(d, "Nhắc việc", *b) for d, b in zip(digests, bodies, strict=True)]
+        assert save_messages(session, programme, date(2023, 3, 1), rendered, NOW) == 2
+        programme_id = programme.id
+
+    _to_revision(engine, "0013", "downgrade")
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT body_text, body_html FROM outboxmessage ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in kept] == bodies
+
+    migrate(engine)
+    with write_session(engine) as session:
+        taken = claim(session, programme_id, "me", NOW, timedelta(minutes=5), 0, 10)
+    assert [(m.body_text, m.body_html) for m in taken] == bodies
+
+
+def test_outbox_bodies_survive_the_move_to_their_own_table_and_back(home, programme_dir):
+    engine = make_engine(f"sqlite:///{home / 'moved.db'}")
+    bodies_survive_the_move_and_back(engine, programme_dir)
+    engine.dispose()
