@@ -1,5 +1,6 @@
 """The engine's database and the acting user, as the tasks of one process share them."""
 
+import gc
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,19 @@ from sqlalchemy import Engine
 from config.settings import get_settings
 from models.kernel.calendar import use_public_holidays
 from models.kernel.database import is_current, make_engine, migrate
+
+
+@contextmanager
+def old_objects_set_aside() -> Iterator[None]:
+    """Keep what the process already holds out of the cyclic collector's scans while a bulk
+    step runs. A worker that has run other steps holds hundreds of MB of objects, and the
+    worst reminder day makes ~2 million new ones: each full collection would walk the old
+    ones again (~1 s of the worst day in the bench process). Collected as usual afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @lru_cache(maxsize=4)

@@ -7,14 +7,14 @@ from prefect.cache_policies import NO_CACHE
 
 from adapters.rendering import render_digest
 from config.settings import get_settings
-from models.experts.reminders import KIND, expert_digests, mark_reminded
+from models.experts.reminders import KIND, ExpertDigests, expert_digests, mark_reminded
 from models.kernel.database import write_session
 from models.kernel.lookups import get_programme
 from models.programme.store import programme_calendar
 from models.reminders.digests import unsent_digest_groups
 from models.reminders.outbox import enqueue, programme_policy, save_messages
 from services.delivery import deliver_outbox
-from services.resources import database
+from services.resources import database, old_objects_set_aside
 
 DIGESTS_AT_ONCE = 250  # recipients whose digests are composed, rendered and stored together
 
@@ -39,18 +39,11 @@ def enqueue_reminders(
     return _enqueue(programme_code, batches, as_of, recorded_at)
 
 
-@task(name="reminders", task_run_name="reminders-{programme_code}-{as_of}", cache_policy=NO_CACHE)
-def send_due_reminders(
-    programme_code: str,
-    batches: list[list[int]],
-    as_of: date,
-    recorded_at: datetime,
-    enqueued: int = 0,
-) -> dict:
-    """Write the reminders due (a transaction per batch; `enqueued` were written by the parts
-    of a spread sweep), render a digest per recipient and per expert with sessions coming (one
-    transaction), deliver the outbox; never raises."""
-    new = _enqueue(programme_code, batches, as_of, recorded_at)
+def _write_digests(
+    programme_code: str, as_of: date, recorded_at: datetime
+) -> tuple[int, ExpertDigests]:
+    """Render and store a digest per recipient and per expert with sessions coming (one
+    transaction); how many, and the experts' reminders."""
     with write_session(database()) as session:
         programme = get_programme(session, programme_code)
         written = 0
@@ -62,12 +55,29 @@ def send_due_reminders(
         rendered = [(d, *render_digest(d, KIND)) for d in experts.digests]
         written += save_messages(session, programme, as_of, rendered, recorded_at)
         mark_reminded(session, experts.reminded)
+    return written, experts
+
+
+@task(name="reminders", task_run_name="reminders-{programme_code}-{as_of}", cache_policy=NO_CACHE)
+def send_due_reminders(
+    programme_code: str,
+    batches: list[list[int]],
+    as_of: date,
+    recorded_at: datetime,
+    enqueued: int = 0,
+) -> dict:
+    """Write the reminders due (a transaction per batch; `enqueued` were written by the parts
+    of a spread sweep), render a digest per recipient and per expert with sessions coming (one
+    transaction), deliver the outbox; never raises."""
+    with old_objects_set_aside():
+        new = _enqueue(programme_code, batches, as_of, recorded_at)
+        written, experts = _write_digests(programme_code, as_of, recorded_at)
+        delivered = deliver_outbox(database(), programme_code, get_settings())
     if experts.without_email:
         get_run_logger().warning(
             "experts without an e-mail were not reminded of their sessions: %s",
             ", ".join(experts.without_email),
         )
-    delivered = deliver_outbox(database(), programme_code, get_settings())
     if delivered.failed:
         get_run_logger().warning(
             "%d reminders not delivered (%s); kept for the next try",
