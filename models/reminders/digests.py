@@ -1,5 +1,6 @@
 """Digests: per recipient and day, one message listing every reminder item not yet sent."""
 
+from collections import namedtuple
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
@@ -101,6 +102,9 @@ _ROWS = (  # plain columns, not entities: the worst day reads 111,990 of these r
     .join(Unit, Unit.id == PhaseRun.unit_id)
     .outerjoin(ActionItem, ActionItem.id == ReminderItem.action_item_id)
 )
+# The same rows as plain named tuples: a SQLAlchemy row finds a field by name in ~0.5 µs, a named
+# tuple in a tenth of that, and composing reads ~2 million fields on the worst day (~1 s).
+_Row = namedtuple("_Row", _ROWS.selected_columns.keys())
 
 
 def unsent_digest_groups(
@@ -200,7 +204,7 @@ def unsent_digest_groups(
         rows = session.connection().execute(  # core rows: no ORM loading of 111,990 rows
             query if group is None else query.where(ReminderItem.recipient.in_(group))
         )
-        yield compose(rows)
+        yield compose(map(_Row._make, rows))
 
 
 def digest_heading(programme: Programme, as_of: date) -> dict:
