@@ -1,4 +1,5 @@
-"""The bytes a message goes out as: the same as the stdlib's, however it is flattened."""
+"""The bytes a message goes out as: the same as the stdlib's, however it is flattened; the file
+outbox writes them whole, or says it could not."""
 
 import io
 from datetime import UTC, date, datetime
@@ -9,7 +10,7 @@ from email.mime.text import MIMEText
 
 import pytest
 
-from adapters.channels import build_message, message_bytes
+from adapters.channels import FileChannel, build_message, eml_name, message_bytes
 from config.settings import Settings
 from models.reminders.delivery import Outgoing, Sender
 
@@ -29,10 +30,10 @@ def _encoded_by_email(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
-def _digest():
-    message = Outgoing(
-        id=1,
-        key="2026-07-15/phuong-hai-an@example.vn",
+def _outgoing(id: int = 1, key: str = "2026-07-15/phuong-hai-an@example.vn") -> Outgoing:
+    return Outgoing(
+        id=id,
+        key=key,
         recipient="Phường Hải An <hai-an@example.vn>",
         day=date(2026, 7, 15),
         subject="Nhắc việc: 36 hạng mục đến hạn — Kế hoạch 124/KH-UBND",
@@ -40,8 +41,33 @@ def _digest():
         body_html=f"<p>{BODY}</p>",
         created_at=datetime(2026, 7, 15, 7, 0, tzinfo=UTC),
     )
+
+
+def _digest(message: Outgoing | None = None):
+    message = message or _outgoing()
     sender = Sender("Văn phòng - Sở Khoa học và Công nghệ", "iso@example.vn")
     return build_message(message, Settings(), sender)
+
+
+def test_the_file_outbox_names_the_files_it_could_not_write_and_writes_the_others(tmp_path):
+    messages = [_outgoing(n, f"VN:unit{n}@example.vn:2026-07-15:1") for n in (1, 2, 3)]
+    (tmp_path / "2026-07-15" / f".{eml_name(messages[1].key)[:-4]}.partial").mkdir(parents=True)
+    with FileChannel(tmp_path) as channel:
+        ids = [channel.send(m, _digest(m)) for m in messages]
+        failed = channel.settle()
+    assert list(failed) == [2] and isinstance(failed[2], IsADirectoryError)
+    written = {p.name: p.read_bytes() for p in (tmp_path / "2026-07-15").glob("*.eml")}
+    assert sorted(written) == [eml_name(messages[0].key), eml_name(messages[2].key)]
+    assert message_bytes(_digest(messages[0])) == written[eml_name(messages[0].key)]
+    assert len(set(ids)) == 3
+
+
+def test_a_file_still_being_written_when_the_outbox_closes_fails_the_block(tmp_path):
+    """What sends one message and closes (a sign-in link) learns that its file failed."""
+    message = _outgoing(7, "signin:abc")
+    (tmp_path / "2026-07-15" / f".{eml_name(message.key)[:-4]}.partial").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError), FileChannel(tmp_path) as channel:
+        channel.send(message, _digest(message))
 
 
 @pytest.mark.parametrize("linesep", ["\n", "\r\n"])

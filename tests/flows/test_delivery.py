@@ -229,3 +229,43 @@ def test_a_killed_delivery_to_the_file_outbox_rewrites_the_same_files_and_no_mor
     emls = {path: path.read_bytes() for path in files if path.suffix == ".eml"}
     assert len(emls) == UNITS and len({message_id(raw) for raw in emls.values()}) == UNITS
     assert all(emls[path] == raw for path, raw in written.items())  # rewritten, unchanged
+
+
+def test_a_file_the_outbox_cannot_write_waits_with_its_reason_and_a_rerun_sends_it(
+    busy_day, monkeypatch
+):
+    """The file outbox writes on a thread of its own: a file it cannot write is reported in one
+    line with exit status 5 and its message waits; what was written before it is sent, and once
+    the path is free the rerun writes every message, once."""
+    monkeypatch.setenv("ROLLOUT_DELIVERY_RETRIES", "0")
+    from adapters.channels import eml_name
+    from models.kernel.tables import Unit
+
+    with Session(make_engine(get_settings().engine_url)) as session:
+        emails = sorted(session.scalars(select(Unit.email).where(Unit.email.is_not(None))))
+    blocked = f"VN-NATIONAL:{emails[100]}:{REMINDER_DAY}:1"
+    folder = get_settings().outbox_dir / REMINDER_DAY
+    in_the_way = folder / f".{eml_name(blocked).removesuffix('.eml')}.partial"
+    in_the_way.mkdir(parents=True)  # where its partial file goes: no file can be opened there
+
+    result = rollout("reminders", "--as-of", REMINDER_DAY)
+    assert result.exit_code == 5, result.output
+    assert "not delivered" in result.output and "IsADirectoryError" in result.output
+    assert "Traceback" not in result.output
+    with Session(make_engine(get_settings().engine_url)) as session:
+        rows = session.execute(
+            select(OutboxMessage.key, OutboxMessage.status).order_by(OutboxMessage.id)
+        ).all()
+    status = dict(rows)
+    assert status[blocked] == "pending"
+    sent = {key for key, state in rows if state == "sent"}
+    assert sent and {eml_name(k) for k in sent} <= {p.name for p in folder.glob("*.eml")}
+    before = [k for k, _ in rows][: [k for k, _ in rows].index(blocked)]
+    assert len(before) == 100 and set(before) <= sent
+
+    in_the_way.rmdir()
+    again = rollout("reminders", "--as-of", REMINDER_DAY)
+    assert again.exit_code == 0, again.output
+    assert statuses() == {"sent": len(rows)}
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(eml_name(key) for key, _ in rows)  # one file each, no partial left
