@@ -5,7 +5,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -54,6 +55,46 @@ def write_session(engine: Engine) -> Iterator[Session]:
         if engine.dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_WRITE_LOCK})
         yield session
+
+
+def execute_many(connection: Connection, statement: Executable, rows: list[dict]) -> None:
+    """Run an INSERT or UPDATE once per row of `rows` (bound parameters by name).
+
+    On SQLite the rows go straight to the driver's executemany, each distinct value through its
+    parameter's bind processor once: SQLAlchemy otherwise builds and processes every parameter
+    of every row, half the time of the worst reminder day's 111,990 inserts and as many updates
+    (1.4 s against 0.7 s). Elsewhere SQLAlchemy runs them as it does (psycopg2 batches them into
+    multi-row statements, which a plain executemany would not)."""
+    if not rows:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(statement, rows)
+        return
+    compiled = statement.compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    names = compiled.positiontup
+    processors = [
+        compiled.binds[name]
+        .type.dialect_impl(connection.dialect)
+        .bind_processor(connection.dialect)
+        for name in names
+    ]
+    done: list[dict] = [{} for _ in names]  # per parameter: value -> its processed form
+
+    def processed(index: int, value: object) -> object:
+        if value is None or processors[index] is None:
+            return value
+        try:
+            return done[index][value]
+        except KeyError:
+            done[index][value] = processors[index](value)
+            return done[index][value]
+        except TypeError:  # a value that cannot be a key (a JSON list, say): processed each time
+            return processors[index](value)
+
+    connection.exec_driver_sql(
+        compiled.string,
+        [tuple(processed(i, row[name]) for i, name in enumerate(names)) for row in rows],
+    )
 
 
 _SCHEMA_SEEN: set[str] = set()  # databases found to have the schema (it is never dropped)

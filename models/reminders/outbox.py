@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, insert, null, select, update
 from sqlmodel import Session
 
 from models.assessment.action_items import ACTIVE
+from models.kernel.database import execute_many
 from models.kernel.tables import (
     ActionItem,
     OutboxBody,
@@ -132,7 +133,7 @@ def enqueue(
         have |= set(session.scalars(select(ReminderItem.key).where(ReminderItem.key.in_(chunk))))
     new = [row for key, row in wanted.items() if key not in have]
     if new:
-        session.connection().execute(ReminderItem.__table__.insert(), new)  # no ORM bookkeeping
+        execute_many(session.connection(), ReminderItem.__table__.insert(), new)
     return {"due": len(wanted), "new": len(new)}
 
 
@@ -187,11 +188,11 @@ def save_messages(
         for row, (d, *_) in zip(rows, rendered, strict=True)
         for item in d["item_ids"]
     ]
-    if links:  # an expert's digest has no reminder items
-        session.connection().execute(
-            update(ReminderItem.__table__)
-            .where(ReminderItem.__table__.c.id == bindparam("item"))
-            .values(message_id=bindparam("message")),
-            links,
-        )
+    execute_many(  # an expert's digest has no reminder items: links may be empty
+        session.connection(),
+        update(ReminderItem.__table__)
+        .where(ReminderItem.__table__.c.id == bindparam("item"))
+        .values(message_id=bindparam("message")),
+        links,
+    )
     return len(rows)
