@@ -6,6 +6,8 @@ import hashlib
 import os
 import smtplib
 import ssl
+import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from email.generator import NLCRE, BytesGenerator
 from email.header import Header
@@ -119,6 +121,30 @@ def _write_whole(folder: Path, name: str, data: bytes) -> None:
     os.replace(partial, folder / name)
 
 
+# While a file channel is open, the interpreter hands the GIL over every 0.2 ms instead of 5 ms.
+# Its writer thread needs the GIL back after each system call (open, write, rename), and with
+# the delivery loop computing the next message it waited up to a switch interval each time.
+# Delivering the worst day's 3,356 files on a copy of the bench home: 4.4 s at 5 ms, 4.1 s at
+# 0.5 ms, 3.7 s at 0.2 ms (three runs each, the disk busy).
+_SWITCH_INTERVAL = 0.0002
+_handover = {"open": 0, "before": 0.0}
+_handover_lock = threading.Lock()
+
+
+def _quick_handover(on: bool) -> None:
+    """Shorten the switch interval for the first channel opened, restore it with the last."""
+    with _handover_lock:
+        if on:
+            _handover["open"] += 1
+            if _handover["open"] == 1:
+                _handover["before"] = sys.getswitchinterval()
+                sys.setswitchinterval(min(_SWITCH_INTERVAL, _handover["before"]))
+        else:
+            _handover["open"] -= 1
+            if _handover["open"] == 0:
+                sys.setswitchinterval(_handover["before"])
+
+
 class FileChannel:
     """Writes each message as an .eml file named by its outbox key (rewriting it is harmless).
 
@@ -138,6 +164,7 @@ class FileChannel:
     def __enter__(self) -> "FileChannel":
         self.folder.mkdir(parents=True, exist_ok=True)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout-outbox")
+        _quick_handover(True)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -148,6 +175,7 @@ class FileChannel:
             if self._writer is not None:
                 self._writer.shutdown()
                 self._writer = None
+                _quick_handover(False)
         if failed and exc[0] is None:
             raise next(iter(failed.values()))
 

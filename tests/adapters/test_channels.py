@@ -2,6 +2,7 @@
 outbox writes them whole, or says it could not."""
 
 import io
+import sys
 from datetime import UTC, date, datetime
 from email import encoders
 from email.generator import BytesGenerator
@@ -124,3 +125,13 @@ def test_a_header_flattens_as_the_stdlib_folds_it(value):
     email["X-A-Rather-Long-Header-Name-For-Folding"] = value
     for linesep in ("\n", "\r\n"):
         assert message_bytes(email, linesep) == _stdlib(email, linesep)
+
+
+def test_the_switch_interval_is_short_while_file_outboxes_are_open_and_restored_after(tmp_path):
+    before = sys.getswitchinterval()
+    first, second = FileChannel(tmp_path / "a"), FileChannel(tmp_path / "b")
+    with first:
+        with second:
+            assert sys.getswitchinterval() < before
+        assert sys.getswitchinterval() < before  # the other one is still writing
+    assert sys.getswitchinterval() == before
