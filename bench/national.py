@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.memory import highest_mb, reset_peak, step_peak_text
+from bench.pace import machine_pace
 
 
 def main() -> None:
@@ -32,7 +33,7 @@ def main() -> None:
     settings = get_settings()
     configure_prefect(settings)
     programme = generate(scratch / "programme")
-    figures: list[tuple[str, str]] = []
+    figures: list[tuple[str, str]] = [machine_pace()]
 
     from prefect import flow
 
