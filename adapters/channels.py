@@ -180,8 +180,8 @@ class FileChannel:
             raise next(iter(failed.values()))
 
     def send(self, message: Outgoing, email: Message) -> str:
-        """Hand the message to the writer; returns the Message-ID. On disk once `settle` has
-        not named it."""
+        """Hand the message to the writer; returns the Message-ID. The file is on disk once
+        `settle` (or closing the channel) has returned without naming it."""
         folder = self.folder / f"{message.day}"
         if folder not in self.made:
             folder.mkdir(parents=True, exist_ok=True)

@@ -121,12 +121,12 @@ def _one_pass(
                 sent += _mark(
                     engine, [a for a in accepted if a[0] not in failed], owner, channel.name
                 )
-            if failed:
-                failures += len(failed)
-                error = describe_failure(next(iter(failed.values())), settings)
-                _release(engine, list(failed), owner, error)
-                if any(_channel_broken(exc) for exc in failed.values()):
-                    raise _ChannelDown(error)
+                if failed:  # given back with the reason, even while another failure is raised
+                    failures += len(failed)
+                    error = describe_failure(next(iter(failed.values())), settings)
+                    _release(engine, list(failed), owner, error)
+            if any(_channel_broken(exc) for exc in failed.values()):
+                raise _ChannelDown(error)
     except _ChannelDown as down:
         error = str(down)
         failures += 1
