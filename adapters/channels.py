@@ -195,11 +195,8 @@ class FileChannel:
     def settle(self) -> dict[int, BaseException]:
         """Wait for every file handed over; the messages whose file failed, with the failure."""
         writing, self._writing = self._writing, []
-        return {
-            message_id: future.exception()
-            for message_id, future in writing
-            if future.exception() is not None
-        }
+        failures = {message_id: future.exception() for message_id, future in writing}
+        return {message_id: exc for message_id, exc in failures.items() if exc is not None}
 
 
 class SmtpChannel:
