@@ -207,11 +207,9 @@ class SmtpServer:
     """
 
     def __init__(self, password: str | None = None):
-        import socket
+        from bench.ports import free_port
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.received: list[bytes] = []
         self.senders: list[str] = []
         self.controller = None

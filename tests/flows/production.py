@@ -4,7 +4,6 @@ workers and commands as real processes sharing ROLLOUT_HOME and the server's API
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -15,16 +14,11 @@ import httpx
 import yaml
 
 from bench.generate import generate
+from bench.ports import free_port
 from models.kernel.calendar import WorkingCalendar
 
 ROLLOUT = Path(sys.executable).with_name("rollout")
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def programme_due_today(folder: Path, provinces: int = 2) -> Path:

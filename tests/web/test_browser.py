@@ -4,13 +4,13 @@ self-assessment; the verifier sends it back, then confirms it; the coordinator s
 phase close on the dashboard."""
 
 import os
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from bench.ports import free_port
 from services.access import sign_in_link
 from tests.web.test_security import AS_OF, HAIAN
 from web.app import create_app
@@ -35,9 +35,7 @@ def server(users, monkeypatch):
 
     from config.settings import get_settings
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("ROLLOUT_WEB_URL", f"http://127.0.0.1:{port}")
     get_settings.cache_clear()
     web = uvicorn.Server(
