@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from models.assessment.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
@@ -41,23 +41,44 @@ def reconcile_phase(
     starts = dict(
         session.execute(select(Wave.id, Wave.start).where(Wave.programme_id == programme.id)).all()
     )
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    # Only a run that is open, overdue, or planned to start by `as_of` can change: those units
+    # are loaded whole (a closing phase moves the later ones), the others only counted.
+    in_phase = (
+        select(PhaseRun.unit_id)
+        .join(Unit, Unit.id == PhaseRun.unit_id)
+        .where(
+            PhaseRun.unit_id.in_(unit_ids),
+            PhaseRun.phase == phase,
+            Unit.wave_id.is_not(None),
+            Unit.in_roster,
+        )
+    )
+    eligible = session.scalar(select(func.count()).select_from(in_phase.subquery()))
+    movable = list(
+        session.scalars(
+            in_phase.where(
+                or_(
+                    PhaseRun.status.in_((RunState.OPEN, RunState.OVERDUE)),
+                    and_(PhaseRun.status == RunState.PLANNED, PhaseRun.forecast_start <= as_of),
+                )
+            )
+        )
+    )
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(movable)))}
     runs: dict[int, dict[str, PhaseRun]] = defaultdict(dict)
-    for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(unit_ids))):
+    for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(movable))):
         runs[run.unit_id][run.phase] = run
-    facts = _facts(session, [r[phase].id for r in runs.values() if phase in r], as_of)
+    facts = _facts(session, [r[phase].id for r in runs.values()], as_of)
     verified = programme_settings(programme).assessment.require_verification
     ratings = (
-        _ratings(session, unit_ids, as_of, codes, verified) if phase == "self_assessment" else {}
+        _ratings(session, movable, as_of, codes, verified) if phase == "self_assessment" else {}
     )
 
-    counts = {"opened": 0, "closed": 0, "overdue": 0, "unchanged": 0}
+    counts = {"opened": 0, "closed": 0, "overdue": 0, "unchanged": eligible - len(runs)}
     changes: list[Change] = []
     for unit_id in sorted(runs):
         unit, have = units[unit_id], runs[unit_id]
-        run = have.get(phase)
-        if run is None or unit.wave_id is None or not unit.in_roster:
-            continue
+        run = have[phase]
         subject = f"{programme.code}/{unit.code}/{phase}"
         before = len(changes)
         previous = have.get(PHASES[index - 1]) if index else None
@@ -114,11 +135,11 @@ def _window(run: PhaseRun) -> dict:
 
 def _facts(session: Session, run_ids: list[int], as_of: date) -> dict[int, list[Fact]]:
     found: dict[int, list[Fact]] = defaultdict(list)
-    query = select(Evidence).where(
-        Evidence.phase_run_id.in_(run_ids), Evidence.dated <= as_of, Evidence.void.is_(False)
-    )
-    for e in session.scalars(query):
-        found[e.phase_run_id].append(Fact(e.dated, e.type, e.kind, e.quantity))
+    query = select(
+        Evidence.phase_run_id, Evidence.dated, Evidence.type, Evidence.kind, Evidence.quantity
+    ).where(Evidence.phase_run_id.in_(run_ids), Evidence.dated <= as_of, Evidence.void.is_(False))
+    for run_id, dated, type_, kind, quantity in session.execute(query):
+        found[run_id].append(Fact(dated, type_, kind, quantity))
     return found
 
 
@@ -130,15 +151,19 @@ def _ratings(
     Where the programme requires verification, a rating counts from the day it was verified.
     """
     found: dict[tuple[int, int], list[Fact]] = defaultdict(list)
-    query = select(IndicatorRating).where(
-        IndicatorRating.unit_id.in_(unit_ids), IndicatorRating.rated_on <= as_of
-    )
-    for r in session.scalars(query):
-        on = r.rated_on
+    query = select(  # plain columns: a national batch holds ~20,000 ratings
+        IndicatorRating.unit_id,
+        IndicatorRating.period,
+        IndicatorRating.indicator,
+        IndicatorRating.rated_on,
+        IndicatorRating.verified_on,
+    ).where(IndicatorRating.unit_id.in_(unit_ids), IndicatorRating.rated_on <= as_of)
+    for unit_id, period, indicator, rated_on, verified_on in session.execute(query):
+        on = rated_on
         if verified:
-            if r.verified_on is None or r.verified_on > as_of:
+            if verified_on is None or verified_on > as_of:
                 continue
-            on = max(r.verified_on, r.rated_on)
-        if r.indicator in codes:
-            found[(r.unit_id, r.period)].append(Fact(on, "rating", r.indicator))
+            on = max(verified_on, rated_on)
+        if indicator in codes:
+            found[(unit_id, period)].append(Fact(on, "rating", indicator))
     return found

@@ -91,6 +91,13 @@ def test_a_second_sweep_on_the_same_day_changes_nothing(pilot, tmp_path):
     again = sweep(pilot, date(2023, 3, 28))
     assert all(c["opened"] == c["closed"] == c["overdue"] == 0 for c in again.values())
     assert events(pilot) == before
+    # Every planned unit counts once per phase, whether it is open, done or not yet due; a
+    # unit taken out of the roster is not swept at all.
+    assert {p: c["unchanged"] for p, c in again.items()} == dict.fromkeys(PHASES, 12)
+    with write_session(pilot) as session:
+        session.scalars(select(Unit).where(Unit.code == "HP-HAIAN")).one().in_roster = False
+    later = sweep(pilot, date(2023, 4, 3))
+    assert {p: c["unchanged"] for p, c in later.items()} == dict.fromkeys(PHASES, 11)
 
 
 def test_overdue_then_a_late_close_moves_the_later_phases(pilot, tmp_path):
