@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from config.settings import get_settings
 from models.kernel.cells import csv_row
 from models.kernel.database import SchemaMissingError
-from models.kernel.problems import InputError, NotFoundError
+from models.kernel.problems import InputError, NotFoundError, StorageError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -45,7 +45,7 @@ def user_errors() -> Iterator[None]:
     except InputError as exc:
         err.print(f"[bold red]error:[/] {exc.render()}", markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
-    except NotFoundError as exc:
+    except (NotFoundError, StorageError) as exc:
         err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
         raise typer.Exit(1) from None
     except SchemaMissingError:

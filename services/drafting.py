@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from adapters.figures import UNIT_FIGURE, UNIT_FIGURE_PART, pillar_charts
-from adapters.word import find_template, load_template
+from adapters.word import WordTemplate, find_template, load_template
 from config.settings import get_settings
 from models.assessment.catalogue import Catalogue
 from models.documents.data import programme_report_data, unit_document_data
@@ -26,8 +26,7 @@ def _template_folder(programme: Programme) -> Path | None:
     return Path(folder) if folder else None
 
 
-def _render(draft: Draft, folder: Path | None, catalogue: Catalogue | None = None) -> bytes:
-    template = load_template(find_template(draft.template_name, draft.language, folder))
+def _render(draft: Draft, template: WordTemplate, catalogue: Catalogue | None = None) -> bytes:
     data = draft.data
     media = None
     # The self-assessment report's chart, drawn only for a template that shows it (~1 s each).
@@ -83,7 +82,10 @@ def draft_unit_documents(
     folder = _template_folder(programme)
     templates = {t.key: load_template(find_template(t.key, language, folder)) for t in types}
     facts = programme_facts(session, programme)
-    units = unit_facts(session, programme, unit_ids, language)
+    # The facts of the units with something to draft only: a sweep's batch of 500 often has
+    # a few dozen that opened the phase today.
+    wanted = [u for u in unit_ids if any((u, t.key) not in skip for t in types)]
+    units = unit_facts(session, programme, wanted, language)
     drafts = []
     for unit_id, unit in sorted(units.items(), key=lambda kv: kv[1].code):
         for doc_type in types:
@@ -111,7 +113,7 @@ def draft_unit_documents(
         session,
         programme,
         drafts,
-        lambda d: _render(d, folder, facts.catalogue),
+        lambda d: _render(d, templates[d.template_name], facts.catalogue),
         get_settings().documents_dir,
         actor(),
         recorded_at,
@@ -160,7 +162,7 @@ def draft_programme_report_in(
         session,
         programme,
         [draft],
-        lambda d: _render(d, folder),
+        lambda d: _render(d, template),
         get_settings().documents_dir,
         actor(),
         recorded_at,

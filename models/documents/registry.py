@@ -9,7 +9,6 @@ one at a time): a failed run leaves neither a file nor a row.
 """
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.audit.chain import Change, append_changes
+from models.documents.staging import Staging
 from models.documents.types import DocumentType, data_hash, file_name
 from models.kernel.identifiers import inside
 from models.kernel.problems import InputError, Problem
@@ -85,13 +85,15 @@ def register(
             continue
         outcomes.append(None)
         todo.append((i, draft, previous))
-    rendered = [(i, draft, previous, render(draft)) for i, draft, previous in todo]
-    documents = []
-    for i, draft, previous, content in rendered:
-        doc = _version(programme, draft, previous, content, None, draft.issued_on, actor, now)
-        outcomes[i] = Outcome(doc, True)
-        documents.append((doc, previous, content))
-    _write(session, programme, documents, documents_dir, actor, now)
+    with Staging(documents_dir) as staging:
+        documents = []
+        for i, draft, previous in todo:
+            content = render(draft)
+            doc = _version(programme, draft, previous, content, None, draft.issued_on, actor, now)
+            staging.add(doc.path, content)
+            outcomes[i] = Outcome(doc, True)
+            documents.append((doc, previous))
+        _record(session, programme, documents, actor, now)
     return [o for o in outcomes if o is not None]
 
 
@@ -152,23 +154,25 @@ def register_signed(
     ):
         if doc.language not in latest or latest[doc.language].version < doc.version:
             latest[doc.language] = doc
-    documents = []
-    for language, previous in sorted(latest.items()):
-        if (previous.number_symbol, previous.issued_on) == (number[1], signed_on):
-            continue
-        drafted = inside(documents_dir, documents_dir / previous.path, "a document")
-        if not drafted.is_file():
-            raise _refused(
-                f"the draft {drafted} is missing; draft it again (`rollout docs generate "
-                f"--unit {subject} --type {doc_type.key}`), then register it"
+    with Staging(documents_dir) as staging:
+        documents = []
+        for language, previous in sorted(latest.items()):
+            if (previous.number_symbol, previous.issued_on) == (number[1], signed_on):
+                continue
+            drafted = inside(documents_dir, documents_dir / previous.path, "a document")
+            if not drafted.is_file():
+                raise _refused(
+                    f"the draft {drafted} is missing; draft it again (`rollout docs generate "
+                    f"--unit {subject} --type {doc_type.key}`), then register it"
+                )
+            content = fill(
+                drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on, signer
             )
-        content = fill(
-            drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on, signer
-        )
-        doc = _version(programme, None, previous, content, number, signed_on, actor, now)
-        documents.append((doc, previous, content))
-    _write(session, programme, documents, documents_dir, actor, now)
-    return [doc for doc, _, _ in documents]
+            doc = _version(programme, None, previous, content, number, signed_on, actor, now)
+            staging.add(doc.path, content)
+            documents.append((doc, previous))
+        _record(session, programme, documents, actor, now)
+    return [doc for doc, _ in documents]
 
 
 def _refused(message: str) -> InputError:
@@ -216,32 +220,21 @@ def _version(
     )
 
 
-def _write(
+def _record(
     session: Session,
     programme: Programme,
-    documents: list[tuple[GeneratedDocument, GeneratedDocument | None, bytes]],
-    documents_dir: Path,
+    documents: list[tuple[GeneratedDocument, GeneratedDocument | None]],
     actor: str,
     now: datetime,
 ) -> None:
-    """Stage the files, insert the rows and audit them; rename the files once that is safe."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        changes = []
-        for doc, previous, content in documents:
-            target = inside(documents_dir, documents_dir / doc.path, "a document")
-            staged.append((_stage(target, content), target))
-            session.add(doc)
-            changes.append(_event(programme.code, doc, previous))
-        session.flush()
-        append_changes(session, changes, actor, now)
-        session.flush()
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    for temporary, final in staged:
-        os.replace(temporary, final)
+    """Insert the new versions' rows and audit them, in the caller's transaction."""
+    changes = []
+    for doc, previous in documents:
+        session.add(doc)
+        changes.append(_event(programme.code, doc, previous))
+    session.flush()
+    append_changes(session, changes, actor, now)
+    session.flush()
 
 
 def _same(doc: GeneratedDocument, draft: Draft) -> bool:
@@ -272,14 +265,6 @@ def _latest(
             if key not in latest or latest[key].version < doc.version:
                 latest[key] = doc
     return latest
-
-
-def _stage(final: Path, content: bytes) -> Path:
-    """Write beside the final path; the caller renames once the transaction is safe."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    return temporary
 
 
 def _event(code: str, doc: GeneratedDocument, previous: GeneratedDocument | None) -> Change:

@@ -67,8 +67,9 @@ def training_classes(session: Session, programme_id: int) -> dict[str, TrainingC
             ExpertSession.programme_id == programme_id, ExpertSession.phase == "training"
         )
     )
+    parent_of = {code: parent for code, (parent, _) in units.items()}
     for row in rows:
-        host = class_host(row.units, {code: parent for code, (parent, _) in units.items()})
+        host = class_host(row.units, parent_of)
         facts = TrainingClassFacts(
             row.start,
             tuple(names.get(code, code) for code in row.experts),

@@ -35,3 +35,8 @@ class InputError(Exception):
 
 class NotFoundError(Exception):
     """A programme, unit or other record named on the command line does not exist."""
+
+
+class StorageError(Exception):
+    """A file rollout keeps could not be written (no space, no permission, a file standing
+    where a folder should be); the message names the path, the cause and what to do."""

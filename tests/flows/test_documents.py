@@ -246,6 +246,37 @@ def test_bad_requests_say_what_is_wrong_and_register_nothing(opened, tmp_path):
     assert not list(get_settings().documents_dir.rglob("*invitation*"))
 
 
+def test_a_failure_after_some_files_are_written_leaves_no_file_and_no_row(opened, tmp_path):
+    (programme, _) = opened
+    documents = get_settings().documents_dir
+    before = len(registry())
+    # Written beside their final paths while the next document renders: a later unit's failure
+    # must take the files of the earlier ones away again.
+    own = tmp_path / "programme" / "mau"
+    edited(own, "Địa điểm: ", "{% if unit.code == 'HP-THUYNGUYEN' %}{{ training.room }}{% endif %}")
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(
+        text.replace("  # templates: my-templates", "  templates: mau"), encoding="utf-8"
+    )
+    assert rollout("init", str(programme), "--as-of", "2023-03-06").exit_code == 0
+    broken = rollout("docs", "generate", "--type", "invitation")
+    assert broken.exit_code == 2 and "room" in broken.output, broken.output
+    assert "Traceback" not in broken.output
+    assert len(registry()) == before
+    assert not list(documents.rglob("*invitation*"))  # neither final nor half-written files
+    # A unit's folder that cannot be made (a file stands in its way): nothing kept either.
+    programme.write_text(text, encoding="utf-8")
+    assert rollout("init", str(programme), "--as-of", "2023-03-06").exit_code == 0
+    blocker = documents / "HP-2023-PILOT" / "HP-THUYNGUYEN"
+    shutil.rmtree(blocker, ignore_errors=True)
+    blocker.write_text("not a folder", encoding="utf-8")
+    failed = rollout("docs", "generate", "--type", "invitation")
+    assert failed.exit_code != 0 and "Traceback" not in failed.output
+    assert "HP-THUYNGUYEN" in failed.output
+    assert len(registry()) == before
+    assert not list(documents.rglob("*invitation*"))
+
+
 def test_pdf_without_libreoffice_is_a_clear_message(opened, monkeypatch):
     monkeypatch.setenv("ROLLOUT_SOFFICE", "/nonexistent/soffice")
     get_settings.cache_clear()
