@@ -9,12 +9,14 @@ import ssl
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from email.generator import NLCRE, BytesGenerator
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime, formataddr, getaddresses, parseaddr
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -36,16 +38,28 @@ def build_message(message: Outgoing, settings: Settings, sender: Sender) -> Mess
     digest = hashlib.sha256(message.key.encode("utf-8")).hexdigest()[:32]
     email = MIMEMultipart("alternative", boundary=f"=_rollout_{digest}")
     email["Subject"] = Header(message.subject, "utf-8")
-    _, address = parseaddr(settings.mail_from)
-    email["From"] = formataddr((sender.name, address), "utf-8")
+    email["From"] = _from_header(sender.name, settings.mail_from)
     email["To"] = message.recipient
     if settings.mail_reply_to or sender.reply_to:
         email["Reply-To"] = settings.mail_reply_to or sender.reply_to
-    email["Date"] = format_datetime(message.created_at)
+    email["Date"] = _date_header(message.created_at)
     email["Message-ID"] = f"<{digest}@rollout>"
     email.attach(_utf8_part(message.body_text, "plain"))
     email.attach(_utf8_part(message.body_html, "html"))
     return email
+
+
+@lru_cache(maxsize=64)
+def _from_header(name: str, mail_from: str) -> str:
+    """The From header: the office's name (RFC 2047 when not ASCII) at the sending address."""
+    _, address = parseaddr(mail_from)
+    return formataddr((name, address), "utf-8")
+
+
+@lru_cache(maxsize=64)
+def _date_header(created_at: datetime) -> str:
+    """The Date header (a sweep's messages share the moment they were written)."""
+    return format_datetime(created_at)
 
 
 def _utf8_part(text: str, subtype: str) -> MIMENonMultipart:
@@ -81,7 +95,7 @@ class _WholeBodyGenerator(BytesGenerator):
             if isinstance(value, str) and _fits_unfolded(name, value, limit):
                 self.write(f"{name}: {value}{self._NL}")
             else:
-                self._fp.write(self.policy.fold_binary(name, value))
+                self._fp.write(_folded(self.policy, name, value))
         self.write(self._NL)
 
     def _write_lines(self, lines: str) -> None:
@@ -89,6 +103,25 @@ class _WholeBodyGenerator(BytesGenerator):
             self.write(lines if self._NL == "\n" else lines.replace("\n", self._NL))
         elif lines:
             self.write(self._NL.join(NLCRE.split(lines)))
+
+
+# Headers as compat32 folds them, by name, value, line end and line length: a morning's digests
+# share their From header and a few dozen subjects, and folding a Vietnamese header encodes it
+# character by character (~0.1 ms a header, 0.3 s of the worst day's 3,356 digests). A Header
+# here is only ever made with the UTF-8 charset, so its text stands for it.
+_FOLDED: dict[tuple, bytes] = {}
+_FOLDED_KEPT = 4096
+
+
+def _folded(policy, name: str, value: str | Header) -> bytes:
+    """policy.fold_binary(name, value), folded once per distinct header."""
+    key = (name, type(value), str(value), policy.linesep, policy.max_line_length)
+    folded = _FOLDED.get(key)
+    if folded is None:
+        if len(_FOLDED) >= _FOLDED_KEPT:
+            _FOLDED.clear()
+        folded = _FOLDED[key] = policy.fold_binary(name, value)
+    return folded
 
 
 def _fits_unfolded(name: str, value: str, limit: int) -> bool:

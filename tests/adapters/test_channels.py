@@ -3,6 +3,7 @@ outbox writes them whole, or says it could not."""
 
 import io
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from email import encoders
 from email.generator import BytesGenerator
@@ -125,6 +126,17 @@ def test_a_header_flattens_as_the_stdlib_folds_it(value):
     email["X-A-Rather-Long-Header-Name-For-Folding"] = value
     for linesep in ("\n", "\r\n"):
         assert message_bytes(email, linesep) == _stdlib(email, linesep)
+
+
+def test_headers_folded_once_flatten_as_the_stdlib_folds_each(monkeypatch):
+    # A morning's digests share their sender and most subjects: each header is folded once per
+    # line end, and every message still gets what the stdlib would give it.
+    monkeypatch.setattr("adapters.channels._FOLDED", {})
+    subjects = ["Nhắc việc: 3 việc quá hạn", "Nhắc việc: 4 việc quá hạn", "Nhắc " + "rất dài " * 20]
+    for subject in [*subjects, *reversed(subjects)]:
+        email = _digest(replace(_outgoing(), subject=subject))
+        for linesep in ("\r\n", "\n"):
+            assert message_bytes(email, linesep) == _stdlib(email, linesep)
 
 
 def test_the_switch_interval_is_short_while_file_outboxes_are_open_and_restored_after(tmp_path):
