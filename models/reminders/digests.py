@@ -40,6 +40,24 @@ class DigestEntry(NamedTuple):
     item: int | None = None  # the action item, for a reminder of one
 
 
+class UnitEntries(NamedTuple):
+    """A unit's lines in a digest, listed under its name and its one link."""
+
+    code: str
+    name: str
+    entries: list[DigestEntry]
+
+
+def _by_unit(entries: list[DigestEntry]) -> list[UnitEntries]:
+    """Entries (in unit order) grouped under their unit."""
+    groups: list[UnitEntries] = []
+    for e in entries:
+        if not groups or groups[-1].code != e.unit:
+            groups.append(UnitEntries(e.unit, e.unit_name, []))
+        groups[-1].entries.append(e)
+    return groups
+
+
 def _unsent(programme: Programme, as_of: date):
     """The reminder items of the programme due by `as_of` that are in no message yet."""
     return and_(
@@ -146,16 +164,21 @@ def unsent_digest_groups(
         left, late, due_text = when(row.action_due)
         if row.target not in targets:
             targets[row.target] = rating_label(row.target)
-        about = f"chỉ số {row.indicator}: " if row.indicator else ""
         task = _shortened(row.task)
+        # The task is named once: above when it fits there, else in full here.
+        full = [row.task] if task != row.task else []
+        vi = ": ".join([f"chỉ số {row.indicator}"] * bool(row.indicator) + full)
+        en = ": ".join([f"indicator {row.indicator}"] * bool(row.indicator) + full)
+        who_vi = f"phụ trách: {row.owner}; mục tiêu: {targets[row.target]}"
+        who_en = f"owner: {row.owner}; target: {row.target}"
         return DigestEntry(
             row.unit_code,
             row.unit_name,
             row.phase,
             f"{name['vi']}: “{task}”",
             f"{name['en']}: “{task}”",
-            (f"{about}{row.task} (phụ trách: {row.owner}; mục tiêu: {targets[row.target]})",),
-            (f"{about}{row.task} (owner: {row.owner}; target: {row.target})",),
+            (f"{vi} ({who_vi})" if vi else who_vi[:1].upper() + who_vi[1:],),
+            (f"{en} ({who_en})" if en else who_en[:1].upper() + who_en[1:],),
             row.action_due,
             due_text,
             left,
@@ -192,6 +215,7 @@ def unsent_digest_groups(
         for digest in digests.values():
             digest["escalations"] = _dedupe(digest["escalations"])
             digest["recipient_name"] = "; ".join(digest.pop("addressees")) or digest["recipient"]
+            digest["units"] = _by_unit(digest["items"])
             digest["items_due"] = sum(1 for e in digest["items"] if not e.days_late)
             digest["items_late"] = len(digest["items"]) - digest["items_due"]
         return digests

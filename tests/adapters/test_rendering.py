@@ -35,6 +35,28 @@ def test_html_templates_escape_what_they_insert():
 def test_english_digests_sit_beside_the_vietnamese():
     from datetime import date
 
+    entries = [
+        {
+            "unit": "U1",
+            "unit_name": "Unit one",
+            "phase_en": "Training",
+            "due": date(2023, 3, 24),
+            "days_left": 10,
+            "days_late": 0,
+            "expected_en": ["attendance"],
+            "note": None,
+        },
+        {
+            "unit": "U1",
+            "unit_name": "Unit one",
+            "phase_en": "Survey",
+            "due": date(2023, 3, 3),
+            "days_left": 0,
+            "days_late": 5,
+            "expected_en": ["survey answers"],
+            "note": None,
+        },
+    ]
     digest = {
         "language": "en",
         "recipient": "u@x.example",
@@ -47,34 +69,25 @@ def test_english_digests_sit_beside_the_vietnamese():
         "programme": {"code": "C", "title": "T", "legal_basis": "L"},
         "coordinator": {"agency": "A", "office": "O", "email": "c@x.example", "contact": None},
         "escalations": [],
-        "items": [
-            {
-                "unit": "U1",
-                "unit_name": "Unit one",
-                "phase_en": "Training",
-                "due": date(2023, 3, 24),
-                "days_left": 10,
-                "days_late": 0,
-                "expected_en": ["attendance"],
-                "note": None,
-            },
-            {
-                "unit": "U1",
-                "unit_name": "Unit one",
-                "phase_en": "Survey",
-                "due": date(2023, 3, 3),
-                "days_left": 0,
-                "days_late": 5,
-                "expected_en": ["survey answers"],
-                "note": None,
-            },
+        "items": entries,
+        "units": [
+            {"code": "U1", "name": "Unit one", "entries": entries},
+            {"code": "U2", "name": "Unit two", "entries": entries[1:]},
         ],
         "item_ids": [1, 2],
     }
-    subject, text, _ = render_digest(digest)
+    subject, text, html = render_digest(digest)
     assert subject == "[C] Reminder 10/03/2023: 1 due soon, 1 overdue"
     assert text.startswith("To: Unit one\n")
     assert "ITEMS DUE SOON AND OVERDUE" in text
+    # A unit's items are listed under its name once, with its link once, numbered per unit.
+    assert "\n\nUnit one (U1)\nSee and hand in online: http" in text
+    assert "/unit/U1\n1. Phase: Training\n" in text and "\n2. Phase: Survey\n" in text
+    assert "\n\nUnit two (U2)\nSee and hand in online: http" in text
+    assert "/unit/U2\n1. Phase: Survey\n" in text
+    for code in ("U1", "U2"):
+        assert text.count(f"({code})") == html.count(f"({code})") == 1
+        assert text.count(f"/unit/{code}") == html.count(f"/unit/{code}") == 1
     assert "Due: 24/03/2023 - 10 working days left" in text
     assert "Due: 03/03/2023 - 5 working days overdue" in text
     assert "Regards,\nO\nA\n" in text

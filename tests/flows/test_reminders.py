@@ -70,10 +70,14 @@ def test_vietnamese_subject_and_body_arrive_intact(pilot, smtp):
     assert body.startswith("Kính gửi: Ủy ban nhân dân quận Hải An\n")
     assert "CÁC VIỆC SẮP ĐẾN HẠN\n" in body
     assert "Trân trọng.\nChi cục Tiêu chuẩn Đo lường Chất lượng\nSở Khoa học" in body
-    assert "Ủy ban nhân dân quận Hải An (HP-HAIAN) - Giai đoạn: Chuẩn bị và khảo sát" in body
+    # A unit's items come under its name, with the one link where it hands them in.
+    assert (
+        "\n\nỦy ban nhân dân quận Hải An (HP-HAIAN)\n"
+        "Xem và nộp hồ sơ trực tuyến: http://127.0.0.1:8000/unit/HP-HAIAN\n"
+        "1. Giai đoạn: Chuẩn bị và khảo sát thông tin sơ bộ\n"
+    ) in body
     assert "Hạn hoàn thành: Thứ Sáu, ngày 24 tháng 3 năm 2023 - còn 10 ngày làm việc" in body
     assert "Ban hành quyết định thành lập Ban chỉ đạo và Tổ công tác ISO (số, ngày)" in body
-    assert "Xem và nộp hồ sơ trực tuyến: http://127.0.0.1:8000/unit/HP-HAIAN\n" in body
     assert "chicuc.tdc@haiphong.example" in body and message["Reply-To"] == (
         "chicuc.tdc@haiphong.example"
     )

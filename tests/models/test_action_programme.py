@@ -248,10 +248,21 @@ def test_action_items_get_reminders_like_phases_until_done(pilot):
     assert first.task.startswith(named.rstrip("”…")) and len(named) <= 82
     assert "nhiệm vụ số" not in entry.phase_vi
     assert digest["recipient_name"] == "Ủy ban nhân dân quận Hải An"
-    assert entry.expected_vi == (
-        f"chỉ số 1.1: {first.task} (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)",
-    )
+    # The task is named once: in full in the title when it fits there, else in full below it.
+    assert named == f"{first.task}”"
+    assert entry.expected_vi == ("chỉ số 1.1 (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)",)
     assert entry.due == first.due
+    long_task = "Rà soát, chuẩn hóa toàn bộ quy trình tiếp nhận và trả kết quả hồ sơ " * 2
+    with write_session(pilot) as session:
+        programme = get_programme(session, None)
+        edit_item(session, programme, first.id, ItemFields(task=long_task.strip()), "t", NOW)
+        digests = unsent_digests(session, programme, day)
+    (digest,) = [d for d in digests.values() if d["role"] == "unit"]
+    entry = next(e for e in digest["items"] if e.item == first.id)
+    assert entry.phase_vi.endswith("…”") and len(entry.phase_vi) < 140
+    assert entry.expected_vi == (
+        f"chỉ số 1.1: {long_task.strip()} (phụ trách: Văn phòng UBND huyện; mục tiêu: Xanh)",
+    )
 
 
 # -- scores over units and periods ----------------------------------------------------------------
