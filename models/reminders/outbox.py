@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, insert, null, select, update
 from sqlmodel import Session
 
 from models.assessment.action_items import ACTIVE
-from models.kernel.database import execute_many
+from models.kernel.database import execute_many, insert_new
 from models.kernel.tables import (
     ActionItem,
     OutboxBody,
@@ -126,15 +126,8 @@ def enqueue(
                     "note": note,
                     "created_at": now,
                 }
-    have = set()
-    keys = list(wanted)
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
-        have |= set(session.scalars(select(ReminderItem.key).where(ReminderItem.key.in_(chunk))))
-    new = [row for key, row in wanted.items() if key not in have]
-    if new:
-        execute_many(session.connection(), ReminderItem.__table__.insert(), new)
-    return {"due": len(wanted), "new": len(new)}
+    new = insert_new(session.connection(), ReminderItem.__table__, list(wanted.values()))
+    return {"due": len(wanted), "new": new}
 
 
 def save_messages(

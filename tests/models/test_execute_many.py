@@ -17,8 +17,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
-from models.kernel.database import execute_many, make_engine
+from models.kernel.database import execute_many, insert_new, make_engine
 from tests.conftest import PG_SERVER, fresh_pg_database
 
 WHEN = datetime(2026, 7, 15, 7, 0, 1, 250, tzinfo=UTC)
@@ -89,3 +90,21 @@ def test_rows_inserted_and_updated_store_what_sqlalchemy_stores(any_engine):
         counts = connection.execute(select(fast.c.count).order_by(fast.c.key)).scalars().all()
         assert counts == [10, 2, 30, 4, 50, 6, 70]
         assert _stored_as_text(connection, fast) == _stored_as_text(connection, usual)
+
+
+def test_only_new_keys_are_inserted_and_counted(any_engine):
+    metadata, fast, _ = _tables()
+    metadata.create_all(any_engine)
+    with any_engine.begin() as connection:
+        assert insert_new(connection, fast, ROWS[:3]) == 3
+    with any_engine.begin() as connection:
+        again = [r | {"note": "changed"} for r in ROWS[1:5]]  # two taken keys, two new ones
+        assert insert_new(connection, fast, again) == 2
+        assert insert_new(connection, fast, []) == 0
+    with any_engine.begin() as connection:
+        stored = dict(connection.execute(select(fast.c.key, fast.c.note)).all())
+    # What was there stays as it was; the new keys are in; nothing is there twice.
+    assert stored == {r["key"]: None for r in ROWS[:3]} | {r["key"]: "changed" for r in ROWS[3:5]}
+    broken = [ROWS[6] | {"day": None}]  # another constraint still fails, and loudly
+    with pytest.raises(IntegrityError), any_engine.begin() as connection:
+        insert_new(connection, fast, broken)
