@@ -220,3 +220,45 @@ def test_outbox_bodies_survive_the_move_to_their_own_table_and_back(home, progra
     engine = make_engine(f"sqlite:///{home / 'moved.db'}")
     bodies_survive_the_move_and_back(engine, programme_dir)
     engine.dispose()
+
+
+def test_digests_find_the_unsent_items_through_their_own_index(engine, programme_dir):
+    """However long a programme's history of sent reminders, writing the day's digests reads
+    only the items no message holds yet (migration 0015's partial index), never every item."""
+    from sqlalchemy import event
+
+    from models.reminders.digests import unsent_digest_groups
+    from models.reminders.outbox import enqueue
+
+    load_and_plan(engine, programme_dir[0])
+    day = date(2023, 3, 24)
+    with write_session(engine) as session:
+        session.execute(
+            update(PhaseRun)
+            .where(PhaseRun.phase == "survey")
+            .values(status="open", actual_start=PhaseRun.forecast_start)
+        )
+        programme = get_programme(session, None)
+        ids = list(session.scalars(select(Unit.id).where(Unit.wave_id.is_not(None))))
+        assert enqueue(session, programme, ids, day, NOW)["new"] > 0
+    asked: list[tuple[str, tuple]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM reminderitem" in statement:
+            asked.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with Session(engine) as session:
+            programme = get_programme(session, None)
+            groups = list(unsent_digest_groups(session, programme, day, 2))  # a group per two
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert len(groups) > 2 and len(asked) == len(groups) + 1  # the recipients, then each group
+    with engine.connect() as connection:
+        for statement, parameters in asked:
+            plan = " | ".join(
+                row[-1]
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            assert "reminderitem USING INDEX ix_reminderitem_unsent" in plan, plan
