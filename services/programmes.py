@@ -10,7 +10,6 @@ from models.kernel.database import make_engine, migrate, read_session
 from models.kernel.lookups import get_programme
 from models.phases.status import StatusRow, status_rows
 from models.phases.sweeps import last_sweep
-from models.programme.settings import programme_settings
 from models.reminders.delivery import Backlog, backlog
 from services.flow_runs import in_flow_settings
 from services.resources import read_database
@@ -49,6 +48,8 @@ class LoadResult:
 
 def find_programme(*, programme: str | None) -> ProgrammeRef:
     """The programme named (or the only one loaded); NotFoundError with the closest codes."""
+    from models.programme.settings import programme_settings  # pydantic models: not for status
+
     with read_session(read_database()) as session:
         found = get_programme(session, programme)
         return ProgrammeRef(
@@ -115,6 +116,7 @@ def export_calendar(
     from models.documents.data import class_day, class_place_and_expert
     from models.experts.held import training_classes
     from models.programme.file import phase_defaults
+    from models.programme.settings import programme_settings
     from models.programme.store import programme_calendar
     from models.reminders.outbox import programme_policy
     from models.reminders.rules import reminder_days

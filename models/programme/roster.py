@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
-
 from models.kernel.identifiers import code_problem, text_problem
 from models.kernel.problems import InputError, Problem
 from models.kernel.vocabulary import nfc
@@ -136,6 +134,9 @@ def _parse_date(text: str) -> date | None:
 
 def load_roster(path: Path) -> list[UnitRecord]:
     """Read and validate a roster; raises InputError listing every problem found."""
+    # Loaded here, not with the module: reading a programme's store needs no address checks.
+    from email_validator import EmailNotValidError, validate_email
+
     if not path.is_file():
         raise InputError([Problem(str(path), None, None, "roster file not found")])
     source, header, rows = read_table_rows(path)

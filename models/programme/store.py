@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -10,8 +11,10 @@ from models.audit.chain import Change, append_changes
 from models.kernel.calendar import WorkingCalendar
 from models.kernel.tables import CalendarOverride, Programme, Unit, Wave
 from models.phases.planning import PhaseStep
-from models.programme.file import ProgrammeSpec
 from models.programme.lineage import store_lineage
+
+if TYPE_CHECKING:  # reading the file (YAML, roster checks) is not needed to read the store
+    from models.programme.file import ProgrammeSpec
 
 _UNIT_FIELDS = ("name", "level", "parent_code", "email", "successor_code", "merged_on", "officials")
 
@@ -21,7 +24,7 @@ def _diff(row: object, target: dict) -> dict:
     return {k: [getattr(row, k), v] for k, v in target.items() if getattr(row, k) != v}
 
 
-def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: datetime) -> dict:
+def store_programme(session: Session, spec: "ProgrammeSpec", actor: str, now: datetime) -> dict:
     """Create or update a programme, its calendar, waves and units; returns counts of changes."""
     code = spec.code
     changes: list[Change] = []
@@ -59,7 +62,7 @@ def store_programme(session: Session, spec: ProgrammeSpec, actor: str, now: date
     return {"programme": code, "units": len(spec.units), **counts, "events": len(changes)}
 
 
-def _store_calendar(session: Session, programme: Programme, spec: ProgrammeSpec) -> list[Change]:
+def _store_calendar(session: Session, programme: Programme, spec: "ProgrammeSpec") -> list[Change]:
     wanted = {d: (False, r) for d, r in spec.days_off.items()}
     wanted |= {d: (True, r) for d, r in spec.working_days.items()}
     rows = session.scalars(
@@ -80,7 +83,7 @@ def _store_calendar(session: Session, programme: Programme, spec: ProgrammeSpec)
 
 
 def _store_waves(
-    session: Session, programme: Programme, spec: ProgrammeSpec
+    session: Session, programme: Programme, spec: "ProgrammeSpec"
 ) -> tuple[dict[str, int], list[Change]]:
     changes: list[Change] = []
     have = {
@@ -106,7 +109,7 @@ def _store_waves(
 def _store_units(
     session: Session,
     programme: Programme,
-    spec: ProgrammeSpec,
+    spec: "ProgrammeSpec",
     wave_ids: dict[str, int],
     changes: list[Change],
 ) -> dict:
