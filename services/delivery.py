@@ -76,13 +76,33 @@ def deliver_outbox(
 def _one_pass(
     engine: Engine, programme_id: int, owner: str, settings: Settings, sender: Sender
 ) -> tuple[int, int, str | None]:
-    """Walk the outbox once in id order; returns (sent, failures, last error)."""
+    """Walk the outbox once in id order; returns (sent, failures, last error).
+
+    A channel that resends identically (the file outbox) is marked a claimed group at a time,
+    once the group's files are written; they are written while the next group is built, so
+    a group is marked after the next one was handed over (and the last one at the end)."""
     lease = timedelta(seconds=settings.delivery_lease_seconds)
     margin = min(settings.smtp_timeout + 5, settings.delivery_lease_seconds / 2)
     sent = failures = 0
     error = None
     after = 0
     channel = None
+    unmarked: list[tuple[int, str]] = []  # accepted by the channel, not yet marked sent
+
+    def settle(still_writing: int) -> dict[int, BaseException]:
+        """Mark what the channel finished (all but the last `still_writing`); give back, with
+        the reason, what it could not finish."""
+        nonlocal sent, failures, error, unmarked
+        failed = channel.settle(still_writing)
+        cut = len(unmarked) - still_writing
+        done, unmarked = unmarked[:cut], unmarked[cut:]
+        sent += _mark(engine, [a for a in done if a[0] not in failed], owner, channel.name)
+        if failed:  # given back with the reason, even while another failure is raised
+            failures += len(failed)
+            error = describe_failure(next(iter(failed.values())), settings)
+            _release(engine, list(failed), owner, error)
+        return failed
+
     try:
         while True:
             with write_session(engine) as session:
@@ -94,7 +114,7 @@ def _one_pass(
             deadline = time.monotonic() + settings.delivery_lease_seconds - margin
             if channel is None:
                 channel = _open(engine, settings, group, owner)
-            accepted: list[tuple[int, str]] = []  # sent, not yet marked
+            handed = len(unmarked)
             try:
                 for index, message in enumerate(group):
                     if time.monotonic() > deadline:  # the lease would end mid-send: claim anew
@@ -104,7 +124,7 @@ def _one_pass(
                     after = message.id
                     try:
                         email = build_message(message, settings, sender)
-                        accepted.append((message.id, channel.send(message, email)))
+                        unmarked.append((message.id, channel.send(message, email)))
                     except Exception as exc:  # any failure is the message's, recorded, not raised
                         failures += 1
                         error = describe_failure(exc, settings)
@@ -114,22 +134,24 @@ def _one_pass(
                             raise _ChannelDown(error) from None
                         continue
                     if not channel.resends_identically:  # mark each as soon as it is accepted
-                        sent += _mark(engine, accepted, owner, channel.name)
-                        accepted = []
-            finally:
-                failed = channel.settle()  # what the channel took but could not finish
-                sent += _mark(
-                    engine, [a for a in accepted if a[0] not in failed], owner, channel.name
-                )
-                if failed:  # given back with the reason, even while another failure is raised
-                    failures += len(failed)
-                    error = describe_failure(next(iter(failed.values())), settings)
-                    _release(engine, list(failed), owner, error)
+                        sent += _mark(engine, unmarked, owner, channel.name)
+                        unmarked = []
+                this_group = len(unmarked) - handed if channel.resends_identically else 0
+            except BaseException:
+                settle(0)
+                raise
+            failed = settle(this_group)
+            if any(_channel_broken(exc) for exc in failed.values()):
+                raise _ChannelDown(error)
+        if channel is not None and unmarked:
+            failed = settle(0)
             if any(_channel_broken(exc) for exc in failed.values()):
                 raise _ChannelDown(error)
     except _ChannelDown as down:
         error = str(down)
         failures += 1
+        if channel is not None and unmarked:
+            settle(0)  # what was handed over before the channel went down is still marked
         _note_waiting(engine, programme_id, error)
     finally:
         if channel is not None:
