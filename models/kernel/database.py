@@ -14,7 +14,7 @@ _WRITE = "rollout_write"
 # Serialises writers on PostgreSQL as BEGIN IMMEDIATE does on SQLite: one audit chain, no forks.
 _PG_WRITE_LOCK = 18091
 # The newest migration (models/migrations/versions/); a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 
 
 class SchemaMissingError(Exception):

@@ -205,9 +205,9 @@ class ReminderItem(SQLModel, table=True):
     # would load that dialect into every command (~50 ms).
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=200)
-    programme_id: int = Field(foreign_key="programme.id", index=True)
-    phase_run_id: int = Field(foreign_key="phaserun.id", index=True)
-    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id", index=True)
+    programme_id: int = Field(foreign_key="programme.id")  # no index: see migration 0016
+    phase_run_id: int = Field(foreign_key="phaserun.id")
+    action_item_id: int | None = Field(default=None, foreign_key="actionitem.id")
     rule: str = Field(max_length=32)
     day: date
     recipient: str
