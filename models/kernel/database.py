@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect, text
@@ -96,23 +97,28 @@ def execute_many(connection: Connection, statement: Executable, rows: list[dict]
         .bind_processor(connection.dialect)
         for name in names
     ]
-    done: list[dict] = [{} for _ in names]  # per parameter: value -> its processed form
-
-    def processed(index: int, value: object) -> object:
-        if value is None or processors[index] is None:
-            return value
-        try:
-            return done[index][value]
-        except KeyError:
-            done[index][value] = processors[index](value)
-            return done[index][value]
-        except TypeError:  # a value that cannot be a key (a JSON list, say): processed each time
-            return processors[index](value)
-
-    done_rows = connection.exec_driver_sql(
-        compiled.string,
-        [tuple(processed(i, row[name]) for i, name in enumerate(names)) for row in rows],
-    )
+    get = itemgetter(*names)
+    values = map(get, rows) if len(names) > 1 else ((get(row),) for row in rows)
+    # Only parameters with a bind processor (dates, times, JSON) are converted, each distinct
+    # value once; the others go as they are (no Python call per value).
+    convert = [(i, process, {}) for i, process in enumerate(processors) if process is not None]
+    params: list = []
+    for row in values:
+        if convert:
+            row = list(row)
+            for i, process, seen in convert:
+                value = row[i]
+                if value is None:
+                    continue
+                try:
+                    row[i] = seen[value]
+                except KeyError:
+                    row[i] = seen[value] = process(value)
+                except TypeError:  # a value that cannot be a key (a JSON list, say)
+                    row[i] = process(value)
+            row = tuple(row)  # exec_driver_sql takes tuples
+        params.append(row)
+    done_rows = connection.exec_driver_sql(compiled.string, params)
     return done_rows.rowcount
 
 
