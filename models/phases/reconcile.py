@@ -1,13 +1,15 @@
 """Reconciling a phase for a batch of units: open, close, mark overdue; each change audited."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlmodel import Session
 
 from models.assessment.catalogue import DEFAULT_CATALOGUE, Catalogue, load_catalogue
 from models.audit.chain import Change, append_changes
+from models.kernel.database import execute_many
 from models.kernel.tables import Evidence, IndicatorRating, PhaseRun, Programme, Unit, Wave
 from models.kernel.vocabulary import PHASES, RunState
 from models.phases.completion import Fact, completion_date, parse_requirements
@@ -64,10 +66,15 @@ def reconcile_phase(
             )
         )
     )
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(movable)))}
-    runs: dict[int, dict[str, PhaseRun]] = defaultdict(dict)
-    for run in session.scalars(select(PhaseRun).where(PhaseRun.unit_id.in_(movable))):
-        runs[run.unit_id][run.phase] = run
+    units = {
+        u.id: u
+        for u in session.execute(
+            select(Unit.id, Unit.code, Unit.wave_id, Unit.officials).where(Unit.id.in_(movable))
+        )
+    }
+    runs: dict[int, dict[str, _Run]] = defaultdict(dict)
+    for row in session.execute(select(*_RUN_COLUMNS).where(PhaseRun.unit_id.in_(movable))):
+        runs[row.unit_id][row.phase] = _Run(*row)
     facts = _facts(session, [r[phase].id for r in runs.values()], as_of)
     verified = programme_settings(programme).assessment.require_verification
     ratings = (
@@ -116,20 +123,107 @@ def reconcile_phase(
                 counts["overdue"] += 1
         if len(changes) == before:
             counts["unchanged"] += 1
+    _write_runs(session, [r for have in runs.values() for r in have.values() if r.changed()])
     append_changes(session, changes, actor, now)
     return counts
 
 
-def _done_by(run: PhaseRun | None, as_of: date) -> bool:
+_RUN_COLUMNS = (
+    PhaseRun.id,
+    PhaseRun.unit_id,
+    PhaseRun.phase,
+    PhaseRun.baseline_start,
+    PhaseRun.baseline_due,
+    PhaseRun.forecast_start,
+    PhaseRun.forecast_due,
+    PhaseRun.actual_start,
+    PhaseRun.actual_done,
+    PhaseRun.status,
+)
+
+
+@dataclass(slots=True)
+class _Run:
+    """A phase run as reconciling reads it (plain columns: a national batch has thousands, and an
+    ORM entity costs ten times a plain object to load); changed in place, written back if so."""
+
+    id: int
+    unit_id: int
+    phase: str
+    baseline_start: date
+    baseline_due: date
+    forecast_start: date
+    forecast_due: date
+    actual_start: date | None
+    actual_done: date | None
+    status: str
+    read: tuple = field(default=(), repr=False, compare=False)  # as read, for changed()
+
+    def __post_init__(self) -> None:
+        self.read = self._moving()
+
+    def _moving(self) -> tuple:
+        return (
+            self.forecast_start,
+            self.forecast_due,
+            self.actual_start,
+            self.actual_done,
+            str(self.status),
+        )
+
+    def changed(self) -> bool:
+        """Whether reconciling moved, opened, closed or marked it."""
+        return self._moving() != self.read
+
+
+_TABLE = PhaseRun.__table__
+_WRITE_RUN = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("run"))
+    .values(
+        forecast_start=bindparam("to_forecast_start"),
+        forecast_due=bindparam("to_forecast_due"),
+        actual_start=bindparam("to_actual_start"),
+        actual_done=bindparam("to_actual_done"),
+        status=bindparam("to_status"),
+    )
+)
+
+
+def _write_runs(session: Session, changed: list[_Run]) -> None:
+    """Write the runs reconciling changed, in the caller's transaction; any of them the session
+    holds as entities are expired, so that it reads them again."""
+    if not changed:
+        return
+    rows = [
+        dict(
+            zip(
+                ("to_forecast_start", "to_forecast_due", "to_actual_start", "to_actual_done",
+                 "to_status"),
+                r._moving(),
+                strict=True,
+            ),
+            run=r.id,
+        )
+        for r in changed
+    ]  # fmt: skip
+    execute_many(session.connection(), _WRITE_RUN, rows)
+    ids = {r.id for r in changed}
+    for held in list(session.identity_map.values()):
+        if isinstance(held, PhaseRun) and held.id in ids:
+            session.expire(held)
+
+
+def _done_by(run: "_Run | None", as_of: date) -> bool:
     return run is None or (run.actual_done is not None and run.actual_done <= as_of)
 
 
-def _due_in_force(run: PhaseRun, steps, index: int, cal) -> date:
+def _due_in_force(run: "_Run", steps, index: int, cal) -> date:
     """The due date the phase had once it opened (its window from the day it opened)."""
     return cal.shift(run.actual_start, steps[index].duration_days - 1)
 
 
-def _window(run: PhaseRun) -> dict:
+def _window(run: "_Run") -> dict:
     return {"start": run.actual_start or run.forecast_start, "due": run.forecast_due}
 
 
