@@ -5,9 +5,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
+from models.kernel.database import execute_many
 from models.kernel.tables import AuditEvent
 
 GENESIS = "0" * 64
@@ -83,7 +84,9 @@ def append_changes(session: Session, changes: list[Change], actor: str, at: date
             }
         )
         prev = digest
-    session.execute(insert(AuditEvent), rows)
+    # At the driver's pace: a busy sweep appends thousands (the head read above flushed the
+    # session, so nothing it holds comes after these).
+    execute_many(session.connection(), AuditEvent.__table__.insert(), rows)
     return len(rows)
 
 
