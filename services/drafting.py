@@ -123,7 +123,7 @@ def draft_unit_documents(
 
 def _counts(outcomes: list[Outcome]) -> dict:
     new = sum(o.new for o in outcomes)
-    paths = [o.document.path for o in outcomes]
+    paths = [o.path for o in outcomes]
     return {"new": new, "unchanged": len(outcomes) - new, "paths": paths}
 
 

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from sqlmodel import Session
 from models.audit.chain import Change, append_changes
 from models.documents.staging import Staging
 from models.documents.types import DocumentType, data_hash, file_name
+from models.kernel.database import execute_many
 from models.kernel.identifiers import inside
 from models.kernel.problems import InputError, Problem
 from models.kernel.tables import GeneratedDocument, Programme
@@ -41,7 +43,7 @@ class Draft:
     template_name: str
     template_sha256: str
 
-    @property
+    @cached_property
     def data_sha256(self) -> str:
         """The hash of the data the document is rendered from."""
         return data_hash(self.data)
@@ -49,9 +51,10 @@ class Draft:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What generating one draft did: a new version, or the unchanged (or signed) one kept."""
+    """What generating one draft did: a new version, or the unchanged (or signed) one kept;
+    where its file is, under the documents folder."""
 
-    document: GeneratedDocument
+    path: str
     new: bool
 
 
@@ -72,8 +75,8 @@ def register(
     """Generate what changed, return what did not; write and record in one transaction.
 
     A document already signed and registered is kept as it is: what was signed does not change.
-    Rendering happens before anything is written: a template or data error raises with nothing
-    registered.
+    A template or data error raises with nothing written or registered. The new versions' rows
+    go in at the driver's pace (a sweep drafts thousands).
     """
     latest = _latest(session, programme.id, drafts)
     outcomes: list[Outcome | None] = []
@@ -81,19 +84,22 @@ def register(
     for i, draft in enumerate(drafts):
         previous = latest.get((draft.subject, draft.doc_type.key, draft.language))
         if previous is not None and (previous.number_symbol or _same(previous, draft)):
-            outcomes.append(Outcome(previous, False))
+            outcomes.append(Outcome(previous.path, False))
             continue
         outcomes.append(None)
         todo.append((i, draft, previous))
     with Staging(documents_dir) as staging:
-        documents = []
+        versions = []
         for i, draft, previous in todo:
             content = render(draft)
-            doc = _version(programme, draft, previous, content, None, draft.issued_on, actor, now)
-            staging.add(doc.path, content)
-            outcomes[i] = Outcome(doc, True)
-            documents.append((doc, previous))
-        _record(session, programme, documents, actor, now)
+            row = _version(programme, draft, previous, content, None, draft.issued_on, actor, now)
+            staging.add(row["path"], content)
+            outcomes[i] = Outcome(row["path"], True)
+            versions.append((row, previous))
+        execute_many(
+            session.connection(), GeneratedDocument.__table__.insert(), [r for r, _ in versions]
+        )
+        _audit(session, programme, versions, actor, now)
     return [o for o in outcomes if o is not None]
 
 
@@ -155,7 +161,7 @@ def register_signed(
         if doc.language not in latest or latest[doc.language].version < doc.version:
             latest[doc.language] = doc
     with Staging(documents_dir) as staging:
-        documents = []
+        versions = []
         for language, previous in sorted(latest.items()):
             if (previous.number_symbol, previous.issued_on) == (number[1], signed_on):
                 continue
@@ -168,11 +174,14 @@ def register_signed(
             content = fill(
                 drafted.read_bytes(), language, doc_type.symbol, number[1], signed_on, signer
             )
-            doc = _version(programme, None, previous, content, number, signed_on, actor, now)
-            staging.add(doc.path, content)
-            documents.append((doc, previous))
-        _record(session, programme, documents, actor, now)
-    return [doc for doc, _ in documents]
+            row = _version(programme, None, previous, content, number, signed_on, actor, now)
+            staging.add(row["path"], content)
+            versions.append((row, previous))
+        documents = [GeneratedDocument(**row) for row, _ in versions]
+        session.add_all(documents)
+        session.flush()
+        _audit(session, programme, versions, actor, now)
+    return documents
 
 
 def _refused(message: str) -> InputError:
@@ -189,52 +198,46 @@ def _version(
     issued_on: date,
     actor: str,
     now: datetime,
-) -> GeneratedDocument:
-    """A new version row: from a draft, or (draft None) the previous one registered as signed."""
+) -> dict:
+    """A new version's row: from a draft, or (draft None) the previous one registered as signed."""
     source = draft or previous
     version = (previous.version + 1) if previous else 1
     doc_type = draft.doc_type.key if draft else previous.doc_type
     relative = Path(programme.code, source.subject, source.phase) / file_name(
         doc_type, source.language, version, number[1] if number else None
     )
-    return GeneratedDocument(
-        programme_id=programme.id,
-        unit_id=source.unit_id,
-        subject=source.subject,
-        phase=source.phase,
-        doc_type=doc_type,
-        language=source.language,
-        version=version,
-        replaces_id=previous.id if previous else None,
-        issuer=source.issuer,
-        number=number[0] if number else None,
-        number_symbol=number[1] if number else None,
-        issued_on=issued_on,
-        template_name=source.template_name,
-        template_sha256=source.template_sha256,
-        data_sha256=draft.data_sha256 if draft else previous.data_sha256,
-        output_sha256=hashlib.sha256(content).hexdigest(),
-        path=relative.as_posix(),
-        created_by=actor,
-        created_at=now,
-    )
+    return {
+        "programme_id": programme.id,
+        "unit_id": source.unit_id,
+        "subject": source.subject,
+        "phase": source.phase,
+        "doc_type": doc_type,
+        "language": source.language,
+        "version": version,
+        "replaces_id": previous.id if previous else None,
+        "issuer": source.issuer,
+        "number": number[0] if number else None,
+        "number_symbol": number[1] if number else None,
+        "issued_on": issued_on,
+        "template_name": source.template_name,
+        "template_sha256": source.template_sha256,
+        "data_sha256": draft.data_sha256 if draft else previous.data_sha256,
+        "output_sha256": hashlib.sha256(content).hexdigest(),
+        "path": relative.as_posix(),
+        "created_by": actor,
+        "created_at": now,
+    }
 
 
-def _record(
+def _audit(
     session: Session,
     programme: Programme,
-    documents: list[tuple[GeneratedDocument, GeneratedDocument | None]],
+    versions: list[tuple[dict, GeneratedDocument | None]],
     actor: str,
     now: datetime,
 ) -> None:
-    """Insert the new versions' rows and audit them, in the caller's transaction."""
-    changes = []
-    for doc, previous in documents:
-        session.add(doc)
-        changes.append(_event(programme.code, doc, previous))
-    session.flush()
-    append_changes(session, changes, actor, now)
-    session.flush()
+    """Audit the new versions (their rows written), in the caller's transaction."""
+    append_changes(session, [_event(programme.code, r, p) for r, p in versions], actor, now)
 
 
 def _same(doc: GeneratedDocument, draft: Draft) -> bool:
@@ -267,23 +270,24 @@ def _latest(
     return latest
 
 
-def _event(code: str, doc: GeneratedDocument, previous: GeneratedDocument | None) -> Change:
-    action = "document.registered" if doc.number_symbol else "document.generated"
+def _event(code: str, row: dict, previous: GeneratedDocument | None) -> Change:
+    """The audit event of a new version, from its row."""
+    action = "document.registered" if row["number_symbol"] else "document.generated"
     payload = {
-        "type": doc.doc_type,
-        "language": doc.language,
-        "version": doc.version,
-        "number": doc.number_symbol,
-        "issued_on": doc.issued_on,
-        "template": doc.template_name,
-        "template_sha256": doc.template_sha256,
-        "data_sha256": doc.data_sha256,
-        "output_sha256": doc.output_sha256,
-        "path": doc.path,
+        "type": row["doc_type"],
+        "language": row["language"],
+        "version": row["version"],
+        "number": row["number_symbol"],
+        "issued_on": row["issued_on"],
+        "template": row["template_name"],
+        "template_sha256": row["template_sha256"],
+        "data_sha256": row["data_sha256"],
+        "output_sha256": row["output_sha256"],
+        "path": row["path"],
     }
     if previous is not None:
         payload["replaces"] = {"version": previous.version, "number": previous.number_symbol}
-    return Change(action, f"{code}/{doc.subject}/{doc.phase}", payload, code)
+    return Change(action, f"{code}/{row['subject']}/{row['phase']}", payload, code)
 
 
 def list_documents(
