@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -220,18 +221,25 @@ def test_every_phase_and_the_programme_report_in_both_languages(opened, tmp_path
     assert "Hải Phòng, ngày … tháng … năm 2023" in lines
 
 
-def test_bad_requests_say_what_is_wrong_and_register_nothing(opened, tmp_path):
-    before = len(registry())
-    unknown = rollout("docs", "generate", "--type", "memo")
-    assert unknown.exit_code == 2 and "unknown document type 'memo'" in unknown.output
-    (programme, _) = opened
+def own_invitation(programme: Path, tmp_path: Path, place: str) -> Path:
+    """The programme given a folder of its own templates, whose invitation has `place` where
+    the shipped one has "Địa điểm: ", and loaded again; that folder."""
     own = tmp_path / "programme" / "mau"
-    edited(own, "Địa điểm: ", "{% if training.place %}Địa điểm: ")
+    edited(own, "Địa điểm: ", place)
     text = programme.read_text(encoding="utf-8")
     programme.write_text(
         text.replace("  # templates: my-templates", "  templates: mau"), encoding="utf-8"
     )
     assert rollout("init", str(programme), "--as-of", "2023-03-06").exit_code == 0
+    return own
+
+
+def test_bad_requests_say_what_is_wrong_and_register_nothing(opened, tmp_path):
+    before = len(registry())
+    unknown = rollout("docs", "generate", "--type", "memo")
+    assert unknown.exit_code == 2 and "unknown document type 'memo'" in unknown.output
+    (programme, _) = opened
+    own = own_invitation(programme, tmp_path, "{% if training.place %}Địa điểm: ")
     broken = rollout("docs", "generate", "--type", "invitation")
     assert broken.exit_code == 2
     assert "invitation.docx" in broken.output and "paragraph" in broken.output
@@ -252,13 +260,10 @@ def test_a_failure_after_some_files_are_written_leaves_no_file_and_no_row(opened
     before = len(registry())
     # Written beside their final paths while the next document renders: a later unit's failure
     # must take the files of the earlier ones away again.
-    own = tmp_path / "programme" / "mau"
-    edited(own, "Địa điểm: ", "{% if unit.code == 'HP-THUYNGUYEN' %}{{ training.room }}{% endif %}")
     text = programme.read_text(encoding="utf-8")
-    programme.write_text(
-        text.replace("  # templates: my-templates", "  templates: mau"), encoding="utf-8"
+    own_invitation(
+        programme, tmp_path, "{% if unit.code == 'HP-THUYNGUYEN' %}{{ training.room }}{% endif %}"
     )
-    assert rollout("init", str(programme), "--as-of", "2023-03-06").exit_code == 0
     broken = rollout("docs", "generate", "--type", "invitation")
     assert broken.exit_code == 2 and "room" in broken.output, broken.output
     assert "Traceback" not in broken.output
