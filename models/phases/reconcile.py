@@ -160,9 +160,10 @@ class _Run:
     read: tuple = field(default=(), repr=False, compare=False)  # as read, for changed()
 
     def __post_init__(self) -> None:
-        self.read = self._moving()
+        self.read = self.moving()
 
-    def _moving(self) -> tuple:
+    def moving(self) -> tuple:
+        """What reconciling may change, in the order of _WRITTEN."""
         return (
             self.forecast_start,
             self.forecast_due,
@@ -173,10 +174,17 @@ class _Run:
 
     def changed(self) -> bool:
         """Whether reconciling moved, opened, closed or marked it."""
-        return self._moving() != self.read
+        return self.moving() != self.read
 
 
 _TABLE = PhaseRun.__table__
+_WRITTEN = (  # the parameters of what reconciling changes
+    "to_forecast_start",
+    "to_forecast_due",
+    "to_actual_start",
+    "to_actual_done",
+    "to_status",
+)
 _WRITE_RUN = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("run"))
@@ -195,18 +203,7 @@ def _write_runs(session: Session, changed: list[_Run]) -> None:
     holds as entities are expired, so that it reads them again."""
     if not changed:
         return
-    rows = [
-        dict(
-            zip(
-                ("to_forecast_start", "to_forecast_due", "to_actual_start", "to_actual_done",
-                 "to_status"),
-                r._moving(),
-                strict=True,
-            ),
-            run=r.id,
-        )
-        for r in changed
-    ]  # fmt: skip
+    rows = [dict(zip(_WRITTEN, r.moving(), strict=True), run=r.id) for r in changed]
     execute_many(session.connection(), _WRITE_RUN, rows)
     ids = {r.id for r in changed}
     for held in list(session.identity_map.values()):
