@@ -62,5 +62,9 @@ def _stage(final: Path, content: bytes) -> Path:
     """Write beside the final path; the caller renames once the transaction is safe."""
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
+    try:
+        temporary.write_bytes(content)
+    except BaseException:  # a disk that filled up mid-write: no half-written file stays
+        temporary.unlink(missing_ok=True)
+        raise
     return temporary
