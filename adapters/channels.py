@@ -10,6 +10,7 @@ import ssl
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from datetime import datetime
 from email.generator import NLCRE, BytesGenerator
 from email.header import Header
@@ -158,11 +159,16 @@ def _write_whole(folder: Path, name: str, data: bytes) -> None:
     partial = os.path.join(folder, f".{name.removesuffix('.eml')}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:  # a write may take less than all: the rest follows
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+        try:
+            view = memoryview(data)
+            while view:  # a write may take less than all: the rest follows
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except BaseException:  # a disk that filled up mid-write: no half-written file stays
+        with suppress(OSError):
+            os.unlink(partial)
+        raise
     os.replace(partial, os.path.join(folder, name))
 
 
