@@ -1,8 +1,11 @@
-"""Time init+plan and status for the national programme on the official roster (`make bench`).
+"""Time the national programme on the official roster, step by step (`make bench`).
 
-Targets on a 2-core machine: init+plan of 3,355 units x 5 phases within 10 s of flow time
-(the one-time start of Prefect's embedded server not counted), status within 2 s, peak
-memory under 500 MB. Runs in a scratch ROLLOUT_HOME, never the user's var/.
+Targets on a 2-core machine (flow time; the one-time start of Prefect's embedded server not
+counted): init+plan of 3,355 units x 5 phases within 10 s; 100 documents/s; the busy daily
+sweep with its drafting and reminders within 10 s and 3x its floor (the same steps without
+Prefect); the busy reminder day and the items' worst day within 10 s each; 100 forms/s read,
+checked and stored; `rollout status` within 1 s as a whole command; every step's peak memory
+under 500 MB. Runs in a scratch ROLLOUT_HOME, never the user's var/.
 """
 
 import json
