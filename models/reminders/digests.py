@@ -165,10 +165,8 @@ def unsent_digest_groups(
         if row.target not in targets:
             targets[row.target] = rating_label(row.target)
         task = _shortened(row.task)
-        # The task is named once: above when it fits there, else in full here.
-        full = [row.task] if task != row.task else []
-        vi = ": ".join([f"chỉ số {row.indicator}"] * bool(row.indicator) + full)
-        en = ": ".join([f"indicator {row.indicator}"] * bool(row.indicator) + full)
+        # The task is named once: in the title when it fits there, else in full below it.
+        whole = row.task if task != row.task else None
         who_vi = f"phụ trách: {row.owner}; mục tiêu: {targets[row.target]}"
         who_en = f"owner: {row.owner}; target: {row.target}"
         return DigestEntry(
@@ -177,8 +175,8 @@ def unsent_digest_groups(
             row.phase,
             f"{name['vi']}: “{task}”",
             f"{name['en']}: “{task}”",
-            (f"{vi} ({who_vi})" if vi else who_vi[:1].upper() + who_vi[1:],),
-            (f"{en} ({who_en})" if en else who_en[:1].upper() + who_en[1:],),
+            (_needed("chỉ số", row.indicator, whole, who_vi),),
+            (_needed("indicator", row.indicator, whole, who_en),),
             row.action_due,
             due_text,
             left,
@@ -246,6 +244,13 @@ def digest_heading(programme: Programme, as_of: date) -> dict:
         # Every field the templates may show, empty when the programme file leaves it out.
         "coordinator": dict.fromkeys(("office", "contact", "phone"), None) | programme.coordinator,
     }
+
+
+def _needed(word: str, indicator: str | None, task: str | None, who: str) -> str:
+    """What an action item's line says is needed: its indicator (`word` names one) and its task
+    when given, then who owns it and its target."""
+    named = ": ".join(part for part in (indicator and f"{word} {indicator}", task) if part)
+    return f"{named} ({who})" if named else who[:1].upper() + who[1:]
 
 
 def _shortened(text: str, limit: int = 80) -> str:

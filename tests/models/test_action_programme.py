@@ -307,3 +307,13 @@ def test_late_items_are_escalated_once_per_unit_not_once_per_item(pilot):
         ).all()
     # each of the 3 items reminds the unit; the city and the coordinator hear once
     assert dict(reminded) == {"unit": 3, "parent": 1, "coordinator": 1}
+
+
+def test_an_items_line_names_its_indicator_and_its_whole_task_only_when_it_has_them():
+    from models.reminders.digests import _needed
+
+    who = "phụ trách: Văn phòng; mục tiêu: Xanh"
+    assert _needed("chỉ số", "1.1", None, who) == f"chỉ số 1.1 ({who})"
+    assert _needed("chỉ số", "1.1", "Rà soát …", who) == f"chỉ số 1.1: Rà soát … ({who})"
+    assert _needed("chỉ số", None, "Rà soát …", who) == f"Rà soát … ({who})"
+    assert _needed("chỉ số", None, None, who) == "Phụ trách: Văn phòng; mục tiêu: Xanh"
